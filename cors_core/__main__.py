@@ -1,0 +1,7 @@
+"""``python -m cors_core``: see :mod:`cors_core.cli`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,108 @@
+"""``decide()``: the response headers for one request, following the Fetch Standard's CORS protocol."""
+
+from __future__ import annotations
+
+from .decision import Decision, RequestKind
+from .paths import PolicySet
+from .policy import DEBUG_HEADER, MAX_REQUEST_HEADERS_BYTES, Policy
+from .request import RequestMeta
+from .tokens import NON_WILDCARD_REQUEST_HEADER, SAFELISTED_METHODS, is_token
+
+_EMPTY: dict[str, str] = {}
+_OUT_OF_SCOPE = Decision(RequestKind.OUT_OF_SCOPE, False, _EMPTY, (), "out-of-scope")
+
+
+def decide(meta: RequestMeta, policy: Policy | PolicySet) -> Decision:
+    """Return the headers (and, for a preflight, the status) of the answer to *meta* under *policy*.
+
+    Never raises on request data: malformed input is a refusal with a reason.
+    """
+    if type(policy) is PolicySet:
+        found = policy.policy_for(meta.path)
+        if found is None:
+            return _OUT_OF_SCOPE
+        policy = found
+    assert isinstance(policy, Policy)
+    origin = meta.origin
+    if origin is None:  # R2: not a CORS request (an OPTIONS without Origin is not a preflight either)
+        return Decision(RequestKind.NOT_CORS, False, policy._not_cors, policy._vary_actual, "no-origin", None, meta, policy)
+    if meta.method == "OPTIONS" and meta.request_method is not None:  # R1, case-sensitive method
+        return _preflight(meta, policy, origin)
+    return _actual(meta, policy, origin)
+
+
+def _origin_ok(meta: RequestMeta, policy: Policy, origin: str) -> bool:
+    if meta.origin_count is not None and meta.origin_count != 1:  # R7: exactly one Origin field
+        return False
+    if policy._reflect_any:  # dangerous opt-in: reflect any well-formed origin, never null (R9)
+        from .origins import split_request_origin
+
+        return origin != "null" and split_request_origin(origin) is not None
+    return policy._matcher.matches(origin)
+
+
+def _actual(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
+    if policy._static:  # R31
+        return Decision(RequestKind.ACTUAL, True, policy._not_cors, (), "allowed", None, meta, policy)
+    if not _origin_ok(meta, policy, origin):  # R23 / R30: no Allow-* headers, but Vary
+        return _refused(RequestKind.ACTUAL, meta, policy, "origin-not-allowed", None)
+    headers = {"Access-Control-Allow-Origin": origin, **policy._actual_extra, "Vary": "Origin"}  # R10-R12, R28, R30
+    if policy.debug:
+        headers[DEBUG_HEADER] = "allowed"
+    return Decision(RequestKind.ACTUAL, True, headers, policy._vary_actual, "allowed", None, meta, policy)
+
+
+def _refused(kind: RequestKind, meta: RequestMeta, policy: Policy, reason: str, status: int | None, detail: str = "") -> Decision:
+    vary = policy._vary_preflight if kind is RequestKind.PREFLIGHT else policy._vary_actual
+    headers = {"Vary": ", ".join(vary)} if vary else {}
+    if policy.debug:
+        headers[DEBUG_HEADER] = reason
+    return Decision(kind, False, headers, vary, reason, status, meta, policy, detail)
+
+
+def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
+    kind = RequestKind.PREFLIGHT
+    if not policy._static and not _origin_ok(meta, policy, origin):  # R17, R23
+        return _refused(kind, meta, policy, "origin-not-allowed", 403)
+
+    method = meta.request_method or ""
+    if not is_token(method):  # R18: exactly one token
+        return _refused(kind, meta, policy, "method-malformed", 403)
+    if not (method in SAFELISTED_METHODS or policy._any_method or method in policy._methods):
+        return _refused(kind, meta, policy, "method-not-allowed", 403, method)
+
+    names: list[str] = []
+    raw = meta.request_headers
+    if raw:
+        if len(raw) > MAX_REQUEST_HEADERS_BYTES:  # R36, checked before any splitting
+            return _refused(kind, meta, policy, "request-headers-too-long", 403)
+        seen = set()
+        for item in raw.split(","):  # R20
+            name = item.strip(" \t").lower()
+            if not name or name in seen:
+                continue
+            if not is_token(name):
+                return _refused(kind, meta, policy, "request-headers-malformed", 403)
+            seen.add(name)
+            names.append(name)
+            if len(names) > policy.max_request_headers:
+                return _refused(kind, meta, policy, "request-headers-too-many", 403)
+        allowed_names = policy._headers
+        for name in names:  # R21: '*' never covers Authorization
+            if name not in allowed_names and (not policy._any_header or name == NON_WILDCARD_REQUEST_HEADER):
+                return _refused(kind, meta, policy, "header-not-allowed", 403, name)
+
+    headers = {"Access-Control-Allow-Origin": "*" if policy._static else origin}  # R14: never '*' with credentials
+    if policy._any_method:
+        headers["Access-Control-Allow-Methods"] = method  # echo the validated method (R18, R35)
+    elif policy._acam:
+        headers["Access-Control-Allow-Methods"] = policy._acam
+    if names:
+        headers["Access-Control-Allow-Headers"] = ",".join(names) if policy._any_header else policy._acah
+    headers.update(policy._preflight_extra)
+    if policy.allow_private_network and meta.request_private_network == "true":  # R26
+        headers["Access-Control-Allow-Private-Network"] = "true"
+    headers["Vary"] = ", ".join(policy._vary_preflight)  # R30, R32
+    if policy.debug:
+        headers[DEBUG_HEADER] = "allowed"
+    return Decision(kind, True, headers, policy._vary_preflight, "allowed", policy.preflight_status, meta, policy)

@@ -1,0 +1,415 @@
+"""``Policy``: an immutable, validated CORS configuration, compiled for the per-request path."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .errors import (
+    ConfigProblem,
+    InsecureConfiguration,
+    InvalidHeaderName,
+    InvalidMethod,
+    InvalidOrigin,
+    InvalidValue,
+    PolicyError,
+)
+from .origins import OriginMatcher, credential_problems
+from .tokens import (
+    FORBIDDEN_METHODS,
+    FORBIDDEN_RESPONSE_HEADERS,
+    NON_WILDCARD_REQUEST_HEADER,
+    is_forbidden_request_header,
+    is_token,
+    normalize_method,
+)
+
+#: Largest Access-Control-Max-Age accepted (one day; browsers cap lower, see docs).
+MAX_MAX_AGE = 86400
+#: Default bound on how many names a preflight may request (R36).
+DEFAULT_MAX_REQUEST_HEADERS = 64
+#: Hard bound on the size of Access-Control-Request-Headers, read before splitting (R36).
+MAX_REQUEST_HEADERS_BYTES = 4096
+#: Header that carries the refusal reason when ``debug`` is on.
+DEBUG_HEADER = "X-CORS-Reason"
+
+_OPTIONS = (
+    "origins",
+    "origin_regexes",
+    "origin_check",
+    "origin_check_cacheable",
+    "allow_credentials",
+    "allow_methods",
+    "allow_headers",
+    "expose_headers",
+    "max_age",
+    "allow_private_network",
+    "preflight_status",
+    "max_request_headers",
+    "debug",
+    "dangerously_allow_credentials_with_any_origin",
+    "dangerously_allow_insecure_origins",
+    "dangerously_allow_public_suffix_wildcards",
+)
+
+
+def _as_list(option: str, value: Any, problems: list[ConfigProblem], kind: type[ConfigProblem]) -> list[Any]:
+    """Accept an iterable of values or the single string "*"; refuse other bare strings."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        if value == "*":
+            return ["*"]
+        problems.append(
+            kind(
+                option,
+                value,
+                "a single string is not a list (it would be read character by character or as one comma-joined value)",
+                f"pass a list, e.g. {[v.strip() for v in value.split(',') if v.strip()]!r}",
+            )
+        )
+        return []
+    if isinstance(value, (bytes, bytearray)):
+        problems.append(kind(option, value, "bytes are not accepted", "pass a list of str"))
+        return []
+    try:
+        return list(value)
+    except TypeError:
+        problems.append(kind(option, value, "it is not a list", "pass a list of strings"))
+        return []
+
+
+def _flag(option: str, value: Any, problems: list[ConfigProblem]) -> bool:
+    if not isinstance(value, bool):
+        problems.append(InvalidValue(option, value, "it must be True or False", f"write {option}={bool(value)!r}"))
+        return False
+    return value
+
+
+class Policy:
+    """An immutable CORS policy for one set of resources.
+
+    Every option is validated and normalised when the policy is built; all problems are raised
+    together as one :class:`~cors_core.errors.PolicyError`. Instances are safe to share between
+    threads. See ``docs/policy.md`` for every option, its default and what is refused.
+    """
+
+    __slots__ = (
+        *_OPTIONS,
+        "_matcher",
+        "_static",
+        "_dynamic",
+        "_any_method",
+        "_methods",
+        "_acam",
+        "_any_header",
+        "_headers",
+        "_acah",
+        "_actual_extra",
+        "_not_cors",
+        "_vary_actual",
+        "_vary_preflight",
+        "_preflight_extra",
+        "_credentials",
+        "_reflect_any",
+        "_frozen",
+    )
+
+    origins: tuple[str, ...]
+    origin_regexes: tuple[str, ...]
+    origin_check: Callable[[str], bool] | None
+    origin_check_cacheable: bool
+    allow_credentials: bool
+    allow_methods: tuple[str, ...]
+    allow_headers: tuple[str, ...]
+    expose_headers: tuple[str, ...]
+    max_age: int | None
+    allow_private_network: bool
+    preflight_status: int
+    max_request_headers: int
+    debug: bool
+    dangerously_allow_credentials_with_any_origin: bool
+    dangerously_allow_insecure_origins: bool
+    dangerously_allow_public_suffix_wildcards: bool
+    _matcher: OriginMatcher
+    _static: bool
+    _dynamic: bool
+    _any_method: bool
+    _methods: frozenset[str]
+    _acam: str
+    _any_header: bool
+    _headers: frozenset[str]
+    _acah: str
+    _actual_extra: dict[str, str]
+    _not_cors: dict[str, str]
+    _vary_actual: tuple[str, ...]
+    _vary_preflight: tuple[str, ...]
+    _preflight_extra: dict[str, str]
+    _credentials: bool
+    _reflect_any: bool
+
+    def __init__(
+        self,
+        origins: str | Iterable[str] = (),
+        *,
+        origin_regexes: Iterable[str | re.Pattern[str]] = (),
+        origin_check: Callable[[str], bool] | None = None,
+        origin_check_cacheable: bool = False,
+        allow_credentials: bool = False,
+        allow_methods: str | Iterable[str] = (),
+        allow_headers: str | Iterable[str] = (),
+        expose_headers: str | Iterable[str] = (),
+        max_age: int | None = None,
+        allow_private_network: bool = False,
+        preflight_status: int = 204,
+        max_request_headers: int = DEFAULT_MAX_REQUEST_HEADERS,
+        debug: bool = False,
+        dangerously_allow_credentials_with_any_origin: bool = False,
+        dangerously_allow_insecure_origins: bool = False,
+        dangerously_allow_public_suffix_wildcards: bool = False,
+    ) -> None:
+        problems: list[ConfigProblem] = []
+        flags = {
+            name: _flag(name, value, problems)
+            for name, value in (
+                ("origin_check_cacheable", origin_check_cacheable),
+                ("allow_credentials", allow_credentials),
+                ("allow_private_network", allow_private_network),
+                ("debug", debug),
+                ("dangerously_allow_credentials_with_any_origin", dangerously_allow_credentials_with_any_origin),
+                ("dangerously_allow_insecure_origins", dangerously_allow_insecure_origins),
+                ("dangerously_allow_public_suffix_wildcards", dangerously_allow_public_suffix_wildcards),
+            )
+        }
+        credentials = flags["allow_credentials"]
+
+        # Origins (R5-R10, R15).
+        origin_list = _as_list("origins", origins, problems, InvalidOrigin)
+        regex_list = _as_list("origin_regexes", origin_regexes, problems, InvalidOrigin)
+        if origin_check is not None and not callable(origin_check):
+            problems.append(InvalidOrigin("origin_check", origin_check, "it is not callable", "pass a function origin -> bool"))
+            origin_check = None
+        matcher = OriginMatcher(origin_list, regex_list, origin_check, flags["origin_check_cacheable"], problems)
+        if not (matcher.any or matcher.entries or matcher.regexes or origin_check is not None):
+            problems.append(
+                InvalidOrigin(
+                    "origins",
+                    origins,
+                    "no origin is allowed, so the policy would never grant anything",
+                    "list origins, e.g. ['https://app.example.com'], or '*' for any origin without credentials",
+                )
+            )
+        if matcher.any and (matcher.entries or matcher.regexes or origin_check is not None):
+            problems.append(
+                InvalidOrigin(
+                    "origins",
+                    origins,
+                    "'*' already allows every origin, so the other origins, regexes or checks mean nothing",
+                    "use either '*' or a list of origins",
+                )
+            )
+        if credentials:
+            if matcher.any and not flags["dangerously_allow_credentials_with_any_origin"]:
+                problems.append(
+                    InsecureConfiguration(
+                        "origins",
+                        "*",
+                        "any origin together with credentials lets every website read your users' authenticated responses",
+                        "list the origins that may send credentials, or set dangerously_allow_credentials_with_any_origin=True",
+                    )
+                )
+            problems += credential_problems(
+                matcher, flags["dangerously_allow_insecure_origins"], flags["dangerously_allow_public_suffix_wildcards"]
+            )
+
+        # Methods (Fetch "normalize a method", "forbidden method").
+        methods: list[str] = []
+        any_method = False
+        for m in _as_list("allow_methods", allow_methods, problems, InvalidMethod):
+            if m == "*":
+                any_method = True
+            elif not isinstance(m, str) or not is_token(m):
+                problems.append(InvalidMethod("allow_methods", m, "a method must be an HTTP token", "e.g. 'PUT' or 'PATCH'"))
+            elif m.upper() in FORBIDDEN_METHODS:
+                problems.append(InvalidMethod("allow_methods", m, "browsers never send this method (Fetch forbidden method)", "remove it"))
+            else:
+                methods.append(normalize_method(m))  # 'patch' stays 'patch': it matches only 'patch'
+        methods = list(dict.fromkeys(methods))
+
+        # Request headers ("*" = all but Authorization).
+        headers: list[str] = []
+        any_header = False
+        for h in _as_list("allow_headers", allow_headers, problems, InvalidHeaderName):
+            if h == "*":
+                any_header = True
+            elif not isinstance(h, str) or not is_token(h):
+                problems.append(InvalidHeaderName("allow_headers", h, "a header name must be an HTTP token", "e.g. 'X-Requested-With'"))
+            elif is_forbidden_request_header(h):
+                problems.append(
+                    InvalidHeaderName(
+                        "allow_headers", h, "scripts can never set this header (Fetch forbidden request-header)", "remove it"
+                    )
+                )
+            else:
+                headers.append(h.lower())
+        headers = list(dict.fromkeys(headers))
+
+        # Exposed response headers.
+        expose: list[str] = []
+        expose_any = False
+        for h in _as_list("expose_headers", expose_headers, problems, InvalidHeaderName):
+            if h == "*":
+                expose_any = True
+                if credentials:
+                    problems.append(
+                        InvalidHeaderName(
+                            "expose_headers",
+                            "*",
+                            "with credentials, browsers read '*' as a header literally named '*'",
+                            "list the header names to expose",
+                        )
+                    )
+            elif not isinstance(h, str) or not is_token(h):
+                problems.append(InvalidHeaderName("expose_headers", h, "a header name must be an HTTP token", "e.g. 'X-Total-Count'"))
+            elif h.lower() in FORBIDDEN_RESPONSE_HEADERS:
+                problems.append(InvalidHeaderName("expose_headers", h, "browsers never expose Set-Cookie to scripts", "remove it"))
+            elif h.lower() not in {e.lower() for e in expose}:
+                expose.append(h)
+        if expose_any:
+            expose = ["*", *expose]
+
+        # Max-age, status, limits.
+        if max_age is not None and (isinstance(max_age, bool) or not isinstance(max_age, int) or not 0 <= max_age <= MAX_MAX_AGE):
+            problems.append(
+                InvalidValue(
+                    "max_age",
+                    max_age,
+                    f"it must be a whole number of seconds from 0 to {MAX_MAX_AGE}, or None for the browser default (5 s)",
+                    "e.g. max_age=600 (0 disables preflight caching)",
+                )
+            )
+            max_age = None
+        if isinstance(preflight_status, bool) or not isinstance(preflight_status, int) or not 200 <= preflight_status <= 299:
+            problems.append(
+                InvalidValue(
+                    "preflight_status", preflight_status, "a preflight answer must have an ok status (200-299)", "use 204 or 200"
+                )
+            )
+            preflight_status = 204
+        if isinstance(max_request_headers, bool) or not isinstance(max_request_headers, int) or not 1 <= max_request_headers <= 1024:
+            problems.append(
+                InvalidValue("max_request_headers", max_request_headers, "it must be a whole number from 1 to 1024", "keep the default 64")
+            )
+            max_request_headers = DEFAULT_MAX_REQUEST_HEADERS
+
+        if problems:
+            raise PolicyError(problems)
+
+        set_ = object.__setattr__
+        set_(self, "origins", ("*",) if matcher.any else matcher.entries)
+        set_(self, "origin_regexes", tuple(rx.pattern for rx in matcher.regexes))
+        set_(self, "origin_check", origin_check)
+        set_(self, "allow_methods", ("*", *methods) if any_method else tuple(methods))
+        set_(self, "allow_headers", ("*", *headers) if any_header else tuple(headers))
+        set_(self, "expose_headers", tuple(expose))
+        set_(self, "max_age", max_age)
+        set_(self, "preflight_status", preflight_status)
+        set_(self, "max_request_headers", max_request_headers)
+        for name, value in flags.items():
+            set_(self, name, value)
+        self._compile(matcher, any_method, methods, any_header, headers, expose)
+        set_(self, "_frozen", True)
+
+    def _compile(
+        self,
+        matcher: OriginMatcher,
+        any_method: bool,
+        methods: list[str],
+        any_header: bool,
+        headers: list[str],
+        expose: list[str],
+    ) -> None:
+        """Precompute everything the per-request path needs (sets, joined values, constant dicts)."""
+        set_ = object.__setattr__
+        credentials = self.allow_credentials
+        static = matcher.any and not credentials
+        set_(self, "_matcher", matcher)
+        set_(self, "_static", static)
+        set_(self, "_dynamic", not static)
+        set_(self, "_credentials", credentials)
+        set_(self, "_reflect_any", matcher.any and credentials)
+        set_(self, "_any_method", any_method)
+        set_(self, "_methods", frozenset(methods))
+        set_(self, "_acam", ", ".join(methods))
+        set_(self, "_any_header", any_header)
+        set_(self, "_headers", frozenset(headers))
+        set_(self, "_acah", ", ".join(headers))
+
+        actual: dict[str, str] = {}
+        if credentials:
+            actual["Access-Control-Allow-Credentials"] = "true"
+        if expose:
+            actual["Access-Control-Expose-Headers"] = ", ".join(expose)
+        set_(self, "_actual_extra", actual)
+        vary_actual = () if static else ("Origin",)
+        set_(self, "_vary_actual", vary_actual)
+        not_cors: dict[str, str] = {}
+        if static:  # R31: a static policy answers every response the same, so no Vary is needed.
+            not_cors = {"Access-Control-Allow-Origin": "*", **actual}
+        elif vary_actual:
+            not_cors = {"Vary": "Origin"}
+        set_(self, "_not_cors", not_cors)
+
+        vary_pf = [*vary_actual, "Access-Control-Request-Method", "Access-Control-Request-Headers"]
+        if self.allow_private_network:
+            vary_pf.append("Access-Control-Request-Private-Network")
+        set_(self, "_vary_preflight", tuple(vary_pf))
+        extra: dict[str, str] = {}
+        if credentials:
+            extra["Access-Control-Allow-Credentials"] = "true"
+        if self.max_age is not None:
+            extra["Access-Control-Max-Age"] = str(self.max_age)
+        set_(self, "_preflight_extra", extra)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Policy is immutable; use policy.replace(...) to derive a new one")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Policy is immutable")
+
+    @property
+    def is_static(self) -> bool:
+        """True if every response gets the same headers whatever the Origin (any origin, no credentials)."""
+        return self._static
+
+    def to_dict(self) -> dict[str, Any]:
+        """The normalised configuration; ``Policy(**p.to_dict())`` builds an equal policy."""
+        out: dict[str, Any] = {}
+        for name in _OPTIONS:
+            value = getattr(self, name)
+            out[name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    def replace(self, **changes: Any) -> Policy:
+        """A new policy with some options changed (validated again as a whole)."""
+        options = self.to_dict()
+        unknown = set(changes) - set(options)
+        if unknown:
+            raise TypeError(f"unknown Policy option(s): {', '.join(sorted(unknown))}")
+        options.update(changes)
+        return Policy(**options)
+
+    def __repr__(self) -> str:
+        shown = {k: v for k, v in self.to_dict().items() if v not in (None, False, [], 204, DEFAULT_MAX_REQUEST_HEADERS)}
+        return "Policy(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Policy) and self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+    def allows_authorization(self) -> bool:
+        """True if the policy lists Authorization explicitly (``*`` never covers it)."""
+        return NON_WILDCARD_REQUEST_HEADER in self._headers
