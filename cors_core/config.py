@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigProblem, InvalidValue, PolicyError
+from .errors import ConfigProblem, InvalidPathRule, InvalidValue, PolicyError
 from .paths import PolicySet
 from .policy import _OPTIONS, Policy
 
@@ -29,30 +29,63 @@ _REGEX_PREFIX = "regex:"
 
 
 def policy_from_mapping(data: Mapping[str, Any]) -> Policy | PolicySet:
-    """Build a Policy (or a PolicySet when ``rules`` is present) from plain data; unknown keys are refused."""
+    """Build a Policy (or a PolicySet when ``rules`` is present) from plain data; unknown keys are refused.
+
+    Every problem is reported at once, those of each rule named ``rules[i]`` with its path.
+    """
     data = dict(data)
     rules = data.pop("rules", None)
-    unknown = sorted(set(data) - set(_OPTIONS))
-    if unknown:
-        close = {k: [o for o in _OPTIONS if o.split("_")[-1] in k] for k in unknown}
-        problems: list[ConfigProblem] = [
-            InvalidValue(k, data[k], "unknown option", f"use one of: {', '.join(close[k] or _OPTIONS)}") for k in unknown
-        ]
-        raise PolicyError(problems)
+    problems: list[ConfigProblem] = []
+    default = _build(data, "", problems) if (rules is None or data) else None
     if rules is None:
-        return Policy(**data)
-    default = Policy(**data) if data else None
-    pairs = []
-    for rule in rules:
+        if problems:
+            raise PolicyError(problems)
+        assert default is not None
+        return default
+    if not isinstance(rules, list):
+        raise PolicyError([*problems, InvalidValue("rules", rules, "rules must be a list of tables", "write [[rules]] sections")])
+    pairs: list[tuple[str | re.Pattern[str], Policy]] = []
+    for i, rule in enumerate(rules):
+        where = f"rules[{i}]"
+        if not isinstance(rule, Mapping):
+            problems.append(InvalidValue(where, rule, "a rule must be a table", "write a [[rules]] section"))
+            continue
         rule = dict(rule)
         path = rule.pop("path", None)
         if not isinstance(path, str):
-            raise PolicyError([InvalidValue("rules.path", path, "each rule needs a path", "write path = '/api/*'")])
-        key: str | re.Pattern[str] = re.compile(path[len(_REGEX_PREFIX) :]) if path.startswith(_REGEX_PREFIX) else path
-        built = policy_from_mapping(rule)
-        assert isinstance(built, Policy)
-        pairs.append((key, built))
+            problems.append(InvalidValue(f"{where}.path", path, "each rule needs a path", "write path = '/api/*'"))
+            continue
+        where = f"{where} ({path})"
+        key: str | re.Pattern[str] = path
+        if path.startswith(_REGEX_PREFIX):
+            try:
+                key = re.compile(path[len(_REGEX_PREFIX) :])
+            except re.error as exc:
+                problems.append(InvalidPathRule(f"{where}.path", path, f"the regex does not compile ({exc})", "fix the regex"))
+                continue
+        built = _build(rule, where + ".", problems)
+        if built is not None:
+            pairs.append((key, built))
+    if problems:
+        raise PolicyError(problems)
     return PolicySet(pairs, default=default)
+
+
+def _build(data: dict[str, Any], where: str, problems: list[ConfigProblem]) -> Policy | None:
+    """One Policy from *data*, or None with its problems (options prefixed by *where*) added to *problems*."""
+    found: list[ConfigProblem] = []
+    for k in sorted(set(data) - set(_OPTIONS)):
+        close = [o for o in _OPTIONS if o.split("_")[-1] in k]
+        found.append(InvalidValue(k, data[k], "unknown option", f"use one of: {', '.join(close or _OPTIONS)}"))
+    try:
+        built: Policy | None = Policy(**{k: v for k, v in data.items() if k in _OPTIONS})
+    except PolicyError as exc:
+        found += exc.problems
+        built = None
+    if not found:
+        return built
+    problems += [type(p)(where + p.option, p.value, p.message, p.fix) for p in found]
+    return None
 
 
 def load_policy(path: str | Path) -> Policy | PolicySet:

@@ -133,7 +133,7 @@ def _parse(raw: str, option: str, problems: list[ConfigProblem], allow_wildcards
     if scheme == "file":
         bad("file: pages send the origin 'null', never a file:// origin", "list 'null' if you really mean it")
         return None
-    for char, what in (("/", "a path or trailing '/'"), ("?", "a query"), ("#", "a fragment")):
+    for char, what in (("/", "path or trailing '/'"), ("?", "query"), ("#", "fragment")):
         if char in rest:
             bad(f"an origin has no {what}", f"write only scheme://host[:port], e.g. {scheme}://{rest.split(char)[0]}")
             return None
