@@ -1,0 +1,318 @@
+"""Turning Django settings into a validated cors_core policy, with every problem as a system-check Error.
+
+Two ways to configure: ``CORS_POLICY`` (a ``Policy`` or ``PolicySet``, output identical to the other
+adapters), or the django-cors-headers settings (drop-in; see docs/django.md for what each one maps to).
+All validation is the core's; this module only maps settings to ``Policy`` options and the core's
+problems back to setting names and stable check ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Error
+from django.core.signals import setting_changed
+from django.http import HttpRequest
+
+from cors_core import ConfigProblem, InsecureConfiguration, Policy, PolicyError, PolicySet
+
+from .conf import conf, setting_name
+from .signals import check_request_enabled
+
+#: The request being decided, for the signal-based origin check (set only around ``decide``).
+current_request: ContextVar[HttpRequest | None] = ContextVar("cors_django_request", default=None)
+
+# Core option -> (check id, what the whole setting should be, what one item is called).
+_OPTION_INFO = {
+    "allow_headers": ("E001", "a list or tuple of header names", "Header"),
+    "allow_methods": ("E002", "a list or tuple of method names", "Method"),
+    "allow_credentials": ("E003", "True or False", ""),
+    "max_age": ("E004", "a whole number of seconds from 0 to 86400", ""),
+    "origins": ("E006", "a list or tuple of origins such as 'https://app.example.com'", "Origin"),
+    "origin_regexes": ("E007", "a list or tuple of regular expressions (str or compiled)", "Regex"),
+    "expose_headers": ("E008", "a list or tuple of header names", "Header"),
+    "allow_private_network": ("E015", "True or False", ""),
+}
+# Policy options that the django-cors-headers settings fill in; CORS_POLICY_OPTIONS may not set them.
+_MAPPED = frozenset({*_OPTION_INFO, "origin_check"})
+# Middleware that answer some requests themselves: responses from them never pass a CorsMiddleware placed after them.
+ANSWERING_MIDDLEWARE = (
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
+
+
+def _id(code: str) -> str:
+    return f"cors_django.{code}"
+
+
+def _err(code: str, msg: str, hint: str) -> Error:
+    return Error(msg, hint=hint, id=_id(code))
+
+
+def signal_allows(origin: str) -> bool:
+    """Origin check of the settings mode: does a ``check_request_enabled`` receiver say yes for this request?"""
+    request = current_request.get()
+    if request is None or not check_request_enabled.has_listeners():
+        return False
+    return any(result for _, result in check_request_enabled.send(sender=None, request=request))
+
+
+@dataclass
+class Config:
+    """What the middleware needs per request, built once from the settings."""
+
+    #: The policy or policy set; in settings mode always a single ``Policy``.
+    policy: Policy | PolicySet
+    #: Settings mode: CORS_URLS_REGEX (matched with ``re.match`` on ``path_info``, as django-cors-headers does).
+    urls_regex: re.Pattern[str] | None = None
+    #: True in settings mode: format the answers like django-cors-headers where that is harmless.
+    compat: bool = False
+    #: Settings mode: the configured request headers, listed on every allowed preflight.
+    listed_headers: str = ""
+    _vary: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+
+    def policy_for(self, request: HttpRequest) -> Policy | None:
+        """The policy that applies to *request*, or None when CORS is off for it."""
+        policy = self.policy
+        if isinstance(policy, PolicySet):
+            return policy.policy_for(request.path_info)
+        rx = self.urls_regex
+        if rx is None or rx.match(request.path_info):
+            return policy
+        if check_request_enabled.has_listeners() and any(r for _, r in check_request_enabled.send(sender=None, request=request)):
+            return policy
+        return None
+
+    def vary_names(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """The Vary names to merge; lowercase in settings mode ("origin", as django-cors-headers writes it)."""
+        if not self.compat:
+            return names
+        lowered = self._vary.get(names)
+        if lowered is None:
+            lowered = self._vary[names] = tuple(n.lower() for n in names)
+        return lowered
+
+
+def _problem_error(problem: ConfigProblem, setting: str, whole: object) -> Error:
+    """One core problem as a check Error naming the Django setting."""
+    hint = problem.fix
+    if "dangerously_" in hint:
+        hint += " (core options such as this go in the CORS_POLICY_OPTIONS setting, a dict)"
+    if isinstance(problem, InsecureConfiguration):
+        return Error(f"{setting}: {problem.message}.", hint=hint, id=_id("E100"))
+    info = _OPTION_INFO.get(problem.option)
+    if info is None:
+        return Error(f"CORS_POLICY_OPTIONS[{problem.option!r}]={problem.value!r}: {problem.message}.", hint=hint, id=_id("E103"))
+    code, expected, item = info
+    if problem.value is whole or not item:
+        return Error(f"{setting} should be {expected}; {problem.message} (got {problem.value!r}).", hint=hint, id=_id(code))
+    if problem.option == "origins":
+        code = _origin_code(problem.value)
+    return Error(f"{item} {problem.value!r} in {setting}: {problem.message}.", hint=hint, id=_id(code))
+
+
+def _origin_code(value: object) -> str:
+    """E013 (no scheme or host) and E014 (path, query or fragment) as in django-cors-headers; E101 otherwise."""
+    if not isinstance(value, str):
+        return "E006"
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return "E013"
+    if parts.scheme == "file":
+        return "E101"
+    if not parts.scheme or not parts.netloc:
+        return "E013"
+    if parts.path or parts.query or parts.fragment:
+        return "E014"
+    return "E101"
+
+
+def _from_policy_setting(value: object) -> tuple[Config | None, list[Error]]:
+    if not isinstance(value, (Policy, PolicySet)):
+        return None, [
+            Error(
+                f"CORS_POLICY should be a cors_core.Policy or cors_core.PolicySet, not {type(value).__name__}.",
+                hint="e.g. CORS_POLICY = Policy(['https://app.example.com'])",
+                id=_id("E104"),
+            )
+        ]
+    clashing = [
+        name
+        for name in (
+            "CORS_ALLOWED_ORIGINS",
+            "CORS_ORIGIN_WHITELIST",
+            "CORS_ALLOWED_ORIGIN_REGEXES",
+            "CORS_ORIGIN_REGEX_WHITELIST",
+            "CORS_ALLOW_ALL_ORIGINS",
+            "CORS_ORIGIN_ALLOW_ALL",
+            "CORS_URLS_REGEX",
+            "CORS_ALLOW_METHODS",
+            "CORS_ALLOW_HEADERS",
+            "CORS_EXPOSE_HEADERS",
+            "CORS_PREFLIGHT_MAX_AGE",
+            "CORS_ALLOW_CREDENTIALS",
+            "CORS_ALLOW_PRIVATE_NETWORK",
+            "CORS_POLICY_OPTIONS",
+        )
+        if hasattr(settings, name)
+    ]
+    if clashing:
+        return None, [
+            Error(
+                f"CORS_POLICY replaces the other CORS settings, which would be ignored: {', '.join(clashing)}.",
+                hint="Put everything in CORS_POLICY, or remove CORS_POLICY and use the CORS_* settings.",
+                id=_id("E105"),
+            )
+        ]
+    return Config(value), []
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+
+
+def load() -> tuple[Config | None, list[Error]]:
+    """Build the configuration from the current settings: (config, []) or (None, every problem found)."""
+    policy_setting = conf.CORS_POLICY
+    if policy_setting is not None:
+        return _from_policy_setting(policy_setting)
+
+    errors: list[Error] = []
+    if hasattr(settings, "CORS_MODEL"):
+        errors.append(
+            _err("E012", "The CORS_MODEL setting was removed from django-cors-headers in 3.0.", "Use the check_request_enabled signal.")
+        )
+    if hasattr(settings, "CORS_REPLACE_HTTPS_REFERER"):
+        errors.append(
+            Error(
+                "The CORS_REPLACE_HTTPS_REFERER setting was removed from django-cors-headers in 3.0.",
+                hint="Set CSRF_TRUSTED_ORIGINS instead.",
+                id=_id("E013"),
+            )
+        )
+
+    all_name = setting_name("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
+    allow_all = conf.CORS_ALLOW_ALL_ORIGINS
+    if not isinstance(allow_all, bool):
+        errors.append(_err("E005", f"{all_name} should be True or False (got {allow_all!r}).", f"{all_name} = True"))
+        allow_all = False
+
+    urls_regex: re.Pattern[str] | None = None
+    raw_regex = conf.CORS_URLS_REGEX
+    if isinstance(raw_regex, re.Pattern):
+        urls_regex = raw_regex
+    elif isinstance(raw_regex, str):
+        try:
+            urls_regex = re.compile(raw_regex)
+        except re.error as exc:
+            errors.append(_err("E009", f"CORS_URLS_REGEX does not compile: {exc}.", "Fix the regular expression."))
+    else:
+        errors.append(_err("E009", f"CORS_URLS_REGEX should be a string or a compiled regex (got {raw_regex!r}).", r"e.g. r'^/api/'"))
+
+    origins_name = setting_name("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST")
+    regexes_name = setting_name("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
+    origins = conf.CORS_ALLOWED_ORIGINS
+    if _is_list(origins) and "*" in origins:
+        errors.append(
+            Error(
+                f"Origin '*' in {origins_name}: '*' is not an origin.",
+                hint="Set CORS_ALLOW_ALL_ORIGINS = True to allow every origin.",
+                id=_id("E013"),
+            )
+        )
+        origins = [o for o in origins if o != "*"]
+
+    max_age = conf.CORS_PREFLIGHT_MAX_AGE
+    if max_age == 0 and type(max_age) is int:  # django-cors-headers: 0 means "send no Access-Control-Max-Age"
+        max_age = None
+
+    extra = conf.CORS_POLICY_OPTIONS
+    if not isinstance(extra, dict):
+        errors.append(
+            _err("E103", f"CORS_POLICY_OPTIONS should be a dict of cors_core.Policy options (got {extra!r}).", "e.g. {'debug': True}")
+        )
+        extra = {}
+    taken = sorted(set(extra) & _MAPPED)
+    unknown = sorted(k for k in extra if k not in _MAPPED and k not in Policy.__init__.__kwdefaults__)  # type: ignore[operator]
+    if taken or unknown:
+        for key in taken:
+            errors.append(_err("E103", f"CORS_POLICY_OPTIONS[{key!r}] is set through its own CORS_* setting.", "Use that setting."))
+        for key in unknown:
+            errors.append(_err("E103", f"CORS_POLICY_OPTIONS[{key!r}] is not a cors_core.Policy option.", "See docs/policy.md."))
+        extra = {}
+
+    values: dict[str, Any] = {
+        "origins": "*" if allow_all else origins,
+        "origin_regexes": () if allow_all else conf.CORS_ALLOWED_ORIGIN_REGEXES,
+        "origin_check": None if allow_all else signal_allows,
+        "allow_credentials": conf.CORS_ALLOW_CREDENTIALS,
+        "allow_methods": conf.CORS_ALLOW_METHODS,
+        "allow_headers": conf.CORS_ALLOW_HEADERS,
+        "expose_headers": conf.CORS_EXPOSE_HEADERS,
+        "max_age": max_age,
+        "allow_private_network": conf.CORS_ALLOW_PRIVATE_NETWORK,
+    }
+    names = {
+        "origins": all_name if allow_all else origins_name,
+        "origin_regexes": regexes_name,
+        "allow_credentials": "CORS_ALLOW_CREDENTIALS",
+        "allow_methods": "CORS_ALLOW_METHODS",
+        "allow_headers": "CORS_ALLOW_HEADERS",
+        "expose_headers": "CORS_EXPOSE_HEADERS",
+        "max_age": "CORS_PREFLIGHT_MAX_AGE",
+        "allow_private_network": "CORS_ALLOW_PRIVATE_NETWORK",
+    }
+    policy: Policy | None = None
+    try:
+        policy = Policy(**{"preflight_status": 200, **extra, **values})
+    except PolicyError as exc:
+        for problem in exc.problems:
+            if isinstance(problem, InsecureConfiguration) and problem.option == "origins" and allow_all:
+                setting = f"{all_name} with CORS_ALLOW_CREDENTIALS"
+            else:
+                setting = names.get(problem.option, "CORS_POLICY_OPTIONS")
+            errors.append(_problem_error(problem, setting, values.get(problem.option, extra.get(problem.option))))
+    if errors or policy is None:
+        return None, errors
+    listed = ", ".join(h for h in policy.allow_headers if h != "*")
+    return Config(policy, urls_regex, compat=True, listed_headers=listed), []
+
+
+# The built configuration, cached until a CORS_* setting changes (Django's setting_changed signal).
+_cache: tuple[Config | None, list[Error]] | None = None
+
+
+def invalidate() -> None:
+    """Forget the built configuration; the next request or check builds it again."""
+    global _cache
+    _cache = None
+
+
+def cached() -> tuple[Config | None, list[Error]]:
+    """The configuration built from the current settings, built at most once per settings change."""
+    global _cache
+    found = _cache
+    if found is None:
+        found = _cache = load()
+    return found
+
+
+def _on_setting_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("CORS_"):
+        invalidate()
+
+
+setting_changed.connect(_on_setting_changed, dispatch_uid="cors_django.settings")

@@ -1,0 +1,43 @@
+"""Translating between Django requests/responses and cors_core: RequestMeta in, Decision headers out."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import patch_vary_headers
+
+from cors_core import CORS_RESPONSE_HEADERS, Decision, RequestMeta
+
+
+def request_meta(request: HttpRequest) -> RequestMeta:
+    """The raw CORS request headers (WSGI/ASGI joins repeated fields, so the Origin count is unknown)."""
+    meta = request.META
+    return RequestMeta(
+        request.method or "GET",
+        request.path_info,
+        meta.get("HTTP_ORIGIN"),
+        meta.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+        meta.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+        meta.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+    )
+
+
+def apply(response: HttpResponseBase, decision: Decision, vary: tuple[str, ...]) -> None:
+    """Put the decision on an app response: drop CORS headers the app set, set ours, merge Vary."""
+    headers = response.headers
+    for name in CORS_RESPONSE_HEADERS:
+        headers.pop(name, None)
+    for name, value in decision.items():
+        if name != "Vary":
+            headers[name] = value
+    if vary:
+        patch_vary_headers(response, vary)
+
+
+def preflight_response(decision: Decision, status: int, vary: tuple[str, ...], listed_headers: str = "") -> HttpResponse:
+    """The answer to a preflight, sent instead of calling the view: no body, the decision's headers."""
+    response = HttpResponse(status=status)
+    apply(response, decision, vary)
+    if listed_headers and decision.allowed and "Access-Control-Allow-Headers" not in decision:
+        response.headers["Access-Control-Allow-Headers"] = listed_headers
+    response.headers["Content-Length"] = "0"
+    return response

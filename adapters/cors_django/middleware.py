@@ -1,0 +1,147 @@
+"""``CorsMiddleware``: CORS for a Django project, sync and async, configured from settings.
+
+Place it first in ``MIDDLEWARE`` (see docs/django.md): it answers preflights before any other
+middleware, URL routing, auth or the view, and it adds the CORS headers to every response that
+comes back through it, including 404/500 pages from ``handler404``/``handler500``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import Resolver404, resolve
+
+from cors_core import Policy, RequestKind, decide
+
+from ._config import Config, cached, current_request
+from ._http import apply, preflight_response, request_meta
+
+# Header names as django-cors-headers spells them (Django compares header names case-insensitively).
+ACCESS_CONTROL_ALLOW_ORIGIN = "access-control-allow-origin"
+ACCESS_CONTROL_EXPOSE_HEADERS = "access-control-expose-headers"
+ACCESS_CONTROL_ALLOW_CREDENTIALS = "access-control-allow-credentials"
+ACCESS_CONTROL_ALLOW_HEADERS = "access-control-allow-headers"
+ACCESS_CONTROL_ALLOW_METHODS = "access-control-allow-methods"
+ACCESS_CONTROL_MAX_AGE = "access-control-max-age"
+ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK = "access-control-request-private-network"
+ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK = "access-control-allow-private-network"
+
+
+def current_config() -> Config:
+    """The cached configuration, or ImproperlyConfigured listing every problem (as ``manage.py check`` does)."""
+    config, errors = cached()
+    if config is None:
+        lines = [f"{e.id}: {e.msg} HINT: {e.hint}" for e in errors]
+        raise ImproperlyConfigured("CORS settings are invalid:\n" + "\n".join(lines))
+    return config
+
+
+def _view_policy(request: HttpRequest) -> Policy | None:
+    """The policy of a view decorated with ``@cors``, once routing has found it (or the view has run)."""
+    policy = getattr(request, "_cors_view_policy", None)
+    if policy is None:
+        match = getattr(request, "resolver_match", None)
+        if match is not None:
+            policy = getattr(match.func, "cors_policy", None)
+    return policy
+
+
+def _resolve_view_policy(request: HttpRequest) -> Policy | None:
+    """For a preflight, answered before routing: route the path just to see whether its view has ``@cors``."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
+    return getattr(match.func, "cors_policy", None)
+
+
+class CorsMiddleware:
+    """The MIDDLEWARE entry ``"cors_django.CorsMiddleware"``."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+        current_config()  # invalid settings stop the server here, at start-up, not at the first request
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.async_mode:
+            return self.__acall__(request)
+        early = self._before(request)
+        if early is not None:
+            return early
+        return self._after(request, self.get_response(request))
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        early = self._before(request)
+        if early is not None:
+            return early
+        get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]] = self.get_response
+        return self._after(request, await get_response(request))
+
+    def _before(self, request: HttpRequest) -> HttpResponseBase | None:
+        """Mark the request, and answer it here if it is a preflight CORS applies to."""
+        config = current_config()
+        policy = config.policy_for(request)
+        request._cors_middleware = True  # type: ignore[attr-defined]  # tells @cors views the middleware is there
+        request._cors_policy = policy  # type: ignore[attr-defined]
+        request._cors_enabled = policy is not None  # type: ignore[attr-defined]  # as django-cors-headers sets it
+        if request.method != "OPTIONS":
+            return None
+        view_policy = _resolve_view_policy(request)
+        if view_policy is not None:
+            decision = decide(request_meta(request), view_policy)
+            if decision.kind is RequestKind.PREFLIGHT:
+                return preflight_response(decision, decision.status or 204, decision.vary)
+            return None
+        if policy is None:
+            return None
+        decision = self._decide(request, policy, config)
+        if decision.kind is not RequestKind.PREFLIGHT:
+            return None
+        if config.compat:  # django-cors-headers answers every preflight with the same ok status
+            return preflight_response(decision, policy.preflight_status, config.vary_names(decision.vary), config.listed_headers)
+        return preflight_response(decision, decision.status or policy.preflight_status, decision.vary)
+
+    def _after(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        """Add the CORS headers to whatever response came back: the view's, a 404/500 page, another middleware's."""
+        view_policy = _view_policy(request)
+        if view_policy is not None:
+            decision = decide(request_meta(request), view_policy)
+            apply(response, decision, decision.vary)
+            return response
+        config = current_config()
+        enabled = getattr(request, "_cors_enabled", None)
+        if enabled is None:  # something deleted it: work it out again
+            policy = config.policy_for(request)
+        elif enabled:
+            policy = getattr(request, "_cors_policy", None) or config.policy_for(request)
+        else:
+            return response
+        if policy is None:
+            return response
+        decision = self._decide(request, policy, config)
+        apply(response, decision, config.vary_names(decision.vary))
+        return response
+
+    @staticmethod
+    def _decide(request: HttpRequest, policy: Policy, config: Config) -> Any:
+        if not config.compat:
+            return decide(request_meta(request), policy)
+        token = current_request.set(request)  # for the check_request_enabled origin check
+        try:
+            return decide(request_meta(request), policy)
+        finally:
+            current_request.reset(token)
+
+
+#: The same class under the name the other adapters use (``cors_wsgi.CORSMiddleware``).
+CORSMiddleware = CorsMiddleware
