@@ -1,0 +1,127 @@
+"""``CORSMiddleware``: applies a cors_core policy to any WSGI application (PEP 3333)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from cors_core import Policy, PolicySet, RequestKind, RequestMeta, decide
+
+from ._errors import error_response
+from ._headers import apply_decision, status_line
+
+if TYPE_CHECKING:
+    from _typeshed import OptExcInfo
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from cors_core import Decision
+
+_OUT_OF_SCOPE = RequestKind.OUT_OF_SCOPE
+_PREFLIGHT = RequestKind.PREFLIGHT
+_new_tuple = tuple.__new__  # RequestMeta is a NamedTuple: build it without the keyword-parsing __new__
+_NO_BODY: tuple[bytes, ...] = ()
+_NO_LENGTH = ("Content-Length", "0")
+
+
+def _decode_path(path: str) -> str:
+    """PEP 3333 gives PATH_INFO as bytes decoded with latin-1; policies are written in real (UTF-8) text."""
+    try:
+        return path.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # the server already decoded it as text
+        return path
+
+
+class CORSMiddleware:
+    """Wrap *app* so that every response follows *policy* (a :class:`Policy` or a path-scoped :class:`PolicySet`).
+
+    Preflights are answered here and never reach *app*; every other response of a path the policy
+    covers gets the CORS headers, whatever its status, including the 500 sent when *app* raises.
+    """
+
+    __slots__ = ("_scoped", "app", "policy")
+
+    app: WSGIApplication
+    policy: Policy | PolicySet
+    _scoped: bool
+
+    def __init__(self, app: WSGIApplication, policy: Policy | PolicySet) -> None:
+        if not isinstance(policy, (Policy, PolicySet)):
+            raise TypeError(f"policy must be a cors_core Policy or PolicySet, not {type(policy).__name__}")
+        if not callable(app):
+            raise TypeError("app must be a WSGI application (a callable taking environ and start_response)")
+        self.app = app
+        self.policy = policy
+        self._scoped = isinstance(policy, PolicySet)  # only a PolicySet looks at the path
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        get = environ.get
+        path = get("PATH_INFO") or "/"
+        if self._scoped and not path.isascii():
+            path = _decode_path(path)
+        meta: RequestMeta = _new_tuple(
+            RequestMeta,
+            (
+                environ["REQUEST_METHOD"],
+                path,
+                get("HTTP_ORIGIN"),
+                get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+                get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+                get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+                None,  # origin_count: a WSGI server joins repeated fields with ',', which decide() refuses (R7)
+            ),
+        )
+        decision = decide(meta, self.policy)
+        kind = decision.kind
+        if kind is _OUT_OF_SCOPE:
+            return self.app(environ, start_response)
+        if kind is _PREFLIGHT:
+            return _answer_preflight(decision, start_response)
+
+        started = False
+
+        def cors_start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
+        ) -> Callable[[bytes], object]:
+            nonlocal started
+            started = True
+            return start_response(status, apply_decision(headers, decision), exc_info)
+
+        try:
+            result = self.app(environ, cors_start_response)
+        except Exception:
+            return error_response(start_response, decision)
+        if started:
+            return result  # untouched: streaming, close() and wsgi.file_wrapper keep working
+        return _guard_first_chunk(result, start_response, decision)
+
+    def __repr__(self) -> str:
+        return f"CORSMiddleware({self.app!r}, {self.policy!r})"
+
+
+def _answer_preflight(decision: Decision, start_response: StartResponse) -> Iterable[bytes]:
+    """The preflight response, without calling the application (R16, R23, R25)."""
+    status = decision.status or 204
+    headers = [*decision.headers.items()]
+    if status != 204:  # RFC 9110 8.6: no Content-Length on a 204
+        headers.append(_NO_LENGTH)
+    start_response(status_line(status), headers)
+    return _NO_BODY
+
+
+def _guard_first_chunk(result: Iterable[bytes], start_response: StartResponse, decision: Decision) -> Iterator[bytes]:
+    """For apps that call start_response lazily (generators): a failure before the first chunk still gets the CORS 500."""
+    iterator = iter(result)
+    try:
+        try:
+            first = next(iterator)
+        except StopIteration:
+            return
+        except Exception:
+            yield from error_response(start_response, decision)
+            return
+        yield first
+        yield from iterator
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
