@@ -68,7 +68,8 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
     method = meta.request_method or ""
     if not is_token(method):  # R18: exactly one token
         return _refused(kind, meta, policy, "method-malformed", 403)
-    if not (method in SAFELISTED_METHODS or policy._any_method or method in policy._methods):
+    # A method or header literally named '*' is never echoed: a browser would read it as a wildcard (R14, R21).
+    if not (method in SAFELISTED_METHODS or (policy._any_method and method != "*") or method in policy._methods):
         return _refused(kind, meta, policy, "method-not-allowed", 403, method)
 
     names: list[str] = []
@@ -89,7 +90,7 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
                 return _refused(kind, meta, policy, "request-headers-too-many", 403)
         allowed_names = policy._headers
         for name in names:  # R21: '*' never covers Authorization
-            if name not in allowed_names and (not policy._any_header or name == NON_WILDCARD_REQUEST_HEADER):
+            if name not in allowed_names and (not policy._any_header or name in (NON_WILDCARD_REQUEST_HEADER, "*")):
                 return _refused(kind, meta, policy, "header-not-allowed", 403, name)
 
     headers = {"Access-Control-Allow-Origin": "*" if policy._static else origin}  # R14: never '*' with credentials

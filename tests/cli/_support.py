@@ -1,0 +1,117 @@
+"""Running the real command line, and small WSGI servers on loopback for probe to judge."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WSGIApp = Callable[..., Iterable[bytes]]
+
+
+def _env(extra: dict[str, str] | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CORS_") and k not in ("FORCE_COLOR", "NO_COLOR")}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "adapters"), env.get("PYTHONPATH", "")])
+    env.update(extra or {})
+    return env
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    """``python -m cors_core ARGS`` in a fresh interpreter, stdout piped (so never a TTY)."""
+    return subprocess.run(
+        [sys.executable, "-m", "cors_core", *args], capture_output=True, text=True, env=_env(env), timeout=timeout, cwd=ROOT
+    )
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _Threading(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+@contextmanager
+def serve(app: WSGIApp) -> Iterator[str]:
+    """Serve *app* on 127.0.0.1 (a free port) in a thread; yields the base URL without a trailing slash."""
+    server = make_server("127.0.0.1", 0, app, server_class=_Threading, handler_class=_Quiet)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def middleware() -> Any:
+    """cors_wsgi.CORSMiddleware, or skip when the adapter is not there yet."""
+    import cors_wsgi
+
+    found = getattr(cors_wsgi, "CORSMiddleware", None)
+    if found is None:
+        pytest.skip("cors_wsgi.CORSMiddleware is not available")
+    return found
+
+
+class Demo:
+    """``python -m cors_core demo`` running as a subprocess, with the URLs it printed."""
+
+    def __init__(self, *args: str, marker: str = "Press Ctrl-C") -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "cors_core", "demo", "--no-browser", "--port", "0", "--api-port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(None),
+            cwd=ROOT,
+        )
+        self._lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self.banner = self._wait_for(marker, 20)
+        page = re.search(r"page\W+(http://[^/\s\"]+)/", self.banner)
+        api = re.search(r"(?:API|api)\W+(http://[^/\s\"]+)/", self.banner)
+        assert page and api, self.banner
+        self.page, self.api = page.group(1), api.group(1)
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self._lines.append(line)
+
+    def output(self) -> str:
+        return "".join(self._lines)
+
+    def _wait_for(self, marker: str, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while marker not in self.output():
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                time.sleep(0.2)
+                err = self.proc.stderr.read() if self.proc.stderr and self.proc.poll() is not None else ""
+                raise AssertionError(f"demo did not print {marker!r}: {self.output()!r} {err!r}")
+            time.sleep(0.05)
+        return self.output()
+
+    def stop(self, sig: int = signal.SIGINT) -> tuple[int, str]:
+        """Send *sig*; returns the exit status and everything printed on stdout."""
+        self.proc.send_signal(sig)
+        code = self.proc.wait(timeout=10)
+        self._reader.join(timeout=5)
+        if self.proc.stderr is not None:
+            self.proc.stderr.close()
+        return code, self.output()

@@ -1,0 +1,131 @@
+"""``python -m cors_core demo`` as a subprocess: URLs on loopback, a live API, a clean stop."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import signal
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ._support import Demo, middleware, run_cli
+
+
+def _request(url: str, method: str = "GET", headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+    try:
+        conn.request(method, parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def demo() -> Iterator[Demo]:
+    middleware()
+    d = Demo()
+    yield d
+    if d.proc.poll() is None:
+        d.stop()
+
+
+def test_urls_are_on_loopback_and_the_page_is_served(demo: Demo) -> None:
+    assert demo.page.startswith("http://127.0.0.1:") and demo.api.startswith("http://127.0.0.1:")
+    assert demo.page != demo.api
+    status, headers, body = _request(demo.page + "/")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert b"cors-core demo" in body
+
+
+def test_matrix_has_the_oracle_expectations(demo: Demo) -> None:
+    _, _, body = _request(demo.page + "/matrix.json")
+    data = json.loads(body)
+    assert data["page"] == demo.page and data["api"] == demo.api
+    expected = {row["id"]: row["expected"] for row in data["rows"]}
+    assert expected["json-put"] == "allowed" and expected["refused-method"] == "blocked"
+    assert expected["public-credentials"] == "blocked" and expected["no-policy"] == "blocked"
+    refused = next(r for r in data["rows"] if r["id"] == "refused-method")
+    assert refused["fix"] == ['allow_methods = ["PUT", "PATCH", "DELETE"]']
+
+
+def test_api_answers_through_the_middleware_and_the_log_records_why(demo: Demo) -> None:
+    ok_status, ok, _ = _request(
+        demo.api + "/api/items/1?run=t1&row=a",
+        "OPTIONS",
+        {"Origin": demo.page, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "content-type"},
+    )
+    assert ok_status == 204
+    assert ok["access-control-allow-origin"] == demo.page and ok["access-control-allow-credentials"] == "true"
+    bad_status, bad, _ = _request(
+        demo.api + "/api/items/1?run=t1&row=b", "OPTIONS", {"Origin": demo.page, "Access-Control-Request-Method": "DELETE"}
+    )
+    assert bad_status == 403 and "access-control-allow-origin" not in bad  # R23
+    assert bad["x-cors-reason"] == "method-not-allowed"
+    _, _, body = _request(demo.page + "/log.json?run=t1")
+    log = {e["row"]: e for e in json.loads(body)}
+    assert log["a"]["reason"] == "allowed" and log["a"]["status"] == 204
+    assert log["b"]["reason"] == "method-not-allowed" and log["b"]["fix"] == "add 'DELETE' to allow_methods"
+
+
+def test_probe_agrees_with_every_row(demo: Demo) -> None:
+    _, _, body = _request(demo.page + "/matrix.json")
+    for row in json.loads(body)["rows"]:
+        args = ["probe", demo.api + row["path"], "--origin", demo.page, "--method", row["method"]]
+        for name, value in row["headers"].items():
+            args += ["--header", f"{name}: {value}"]
+        if row["credentials"]:
+            args.append("--credentials")
+        r = run_cli(*args)
+        assert r.returncode == (0 if row["expected"] == "allowed" else 1), (row, r.stdout)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_stops_cleanly(sig: int) -> None:
+    middleware()
+    d = Demo()
+    status, _, _ = _request(d.api + "/api/hello", headers={"Origin": d.page})
+    assert status == 200
+    code, out = d.stop(sig)
+    assert code == 0
+    assert "stopped" in out
+    assert "GET     /api/hello" in out  # the request was logged live
+
+
+def test_own_policy_file(tmp_path: Path) -> None:
+    middleware()
+    policy = tmp_path / "p.toml"
+    policy.write_text('origins = ["http://127.0.0.1:*"]\nallow_methods = ["DELETE"]\n')
+    d = Demo("--policy", str(policy), "--quiet")
+    try:
+        assert "with the given policy" in d.banner
+        _, _, body = _request(d.page + "/matrix.json")
+        expected = {row["id"]: row["expected"] for row in json.loads(body)["rows"]}
+        assert expected["refused-method"] == "allowed" and expected["json-put"] == "blocked"
+        status, headers, _ = _request(d.api + "/anything", "OPTIONS", {"Origin": d.page, "Access-Control-Request-Method": "DELETE"})
+        assert status == 204 and headers["access-control-allow-methods"] == "DELETE"
+    finally:
+        d.stop()
+
+
+def test_json_banner_and_loopback_only() -> None:
+    middleware()
+    d = Demo("--json", marker="}")
+    try:
+        info: dict[str, Any] = json.loads(d.banner.splitlines()[0])
+        assert info["page"].startswith("http://127.0.0.1:") and info["api"].startswith("http://127.0.0.1:")
+    finally:
+        d.stop()
+    r = run_cli("demo", "--host", "0.0.0.0", "--no-browser")
+    assert r.returncode == 2
+
+
+def test_busy_port_is_a_clear_error(demo: Demo) -> None:
+    port = urllib.parse.urlsplit(demo.api).port
+    r = run_cli("demo", "--no-browser", "--port", "0", "--api-port", str(port))
+    assert r.returncode == 2 and "cannot listen" in r.stderr
