@@ -40,23 +40,24 @@ def current_config() -> Config:
     return config
 
 
-def _view_policy(request: HttpRequest) -> Policy | None:
-    """The policy of a view decorated with ``@cors``, once routing has found it (or the view has run)."""
-    policy = getattr(request, "_cors_view_policy", None)
-    if policy is None:
-        match = getattr(request, "resolver_match", None)
-        if match is not None:
-            policy = getattr(match.func, "cors_policy", None)
-    return policy
-
-
 def _resolve_view_policy(request: HttpRequest) -> Policy | None:
-    """For a preflight, answered before routing: route the path just to see whether its view has ``@cors``."""
+    """Route the path just to see whether its view has ``@cors`` (for preflights, and responses given before routing)."""
     try:
         match = resolve(request.path_info, getattr(request, "urlconf", None))
     except Resolver404:
         return None
     return getattr(match.func, "cors_policy", None)
+
+
+def _view_policy(request: HttpRequest) -> Policy | None:
+    """The policy of the ``@cors`` view of this request, if any: from the view itself, or from routing."""
+    policy = getattr(request, "_cors_view_policy", None)
+    if policy is None:
+        match = getattr(request, "resolver_match", None)
+        if match is None:  # a 404, or a middleware answered before routing
+            return _resolve_view_policy(request)
+        policy = getattr(match.func, "cors_policy", None)
+    return policy
 
 
 class CorsMiddleware:
