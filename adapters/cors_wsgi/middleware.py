@@ -110,9 +110,9 @@ def _answer_preflight(decision: Decision, start_response: StartResponse) -> Iter
 
 def _guard_first_chunk(result: Iterable[bytes], start_response: StartResponse, decision: Decision) -> Iterator[bytes]:
     """For apps that call start_response lazily (generators): a failure before the first chunk still gets the CORS 500."""
-    iterator = iter(result)
     try:
         try:
+            iterator = iter(result)
             first = next(iterator)
         except StopIteration:
             return
