@@ -1,0 +1,310 @@
+"""The cross-adapter scenario table: the same policy and request must give the same CORS answer in every adapter.
+
+Each scenario names a policy (``Policy`` keyword arguments), a request, what the application itself answers
+(status and headers, for the requests that reach it), and the expected outcome written out by hand from
+docs/cors-rules: the status, every CORS response header with its exact value (all others must be absent),
+and the names in the one ``Vary`` field. ``test_scenarios.py`` runs the table through every adapter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ORIGIN = "https://app.example"
+OTHER = "https://evil.example"
+
+ACAO = "Access-Control-Allow-Origin"
+ACAC = "Access-Control-Allow-Credentials"
+ACAM = "Access-Control-Allow-Methods"
+ACAH = "Access-Control-Allow-Headers"
+ACEH = "Access-Control-Expose-Headers"
+ACMA = "Access-Control-Max-Age"
+ACAPN = "Access-Control-Allow-Private-Network"
+
+LISTED: dict[str, Any] = {"origins": [ORIGIN]}
+API: dict[str, Any] = {
+    "origins": [ORIGIN],
+    "allow_methods": ["PUT", "PATCH", "DELETE"],
+    "allow_headers": ["Content-Type", "X-Token"],
+    "expose_headers": ["X-Total-Count"],
+    "max_age": 600,
+}
+CREDENTIALED: dict[str, Any] = {**API, "allow_credentials": True}
+ANY: dict[str, Any] = {"origins": "*"}
+
+PREFLIGHT_VARY = ("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
+
+
+def preflight(method: str, headers: str | None = None, origin: str = ORIGIN, **extra: str) -> tuple[tuple[str, str], ...]:
+    """Request headers of a browser preflight."""
+    out = [("Origin", origin), ("Access-Control-Request-Method", method)]
+    if headers is not None:
+        out.append(("Access-Control-Request-Headers", headers))
+    out += [(name.replace("_", "-"), value) for name, value in extra.items()]
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One row of the table."""
+
+    id: str
+    rules: str  # the rules of docs/cors-rules.md the row checks
+    policy: dict[str, Any]
+    method: str = "GET"
+    path: str = "/resource"
+    headers: tuple[tuple[str, str], ...] = ()
+    app_status: int = 200
+    app_headers: tuple[tuple[str, str], ...] = ()
+    reaches_app: bool = True  # False: the CORS layer answers (a preflight) and the app must not run
+    status: int | None = None  # expected status; None = the app's status
+    cors: dict[str, str] = field(default_factory=dict)  # every CORS header expected, exact value
+    vary: tuple[str, ...] = ()  # names in the single Vary field (order and case free); () = no Vary
+
+    @property
+    def expected_status(self) -> int:
+        return self.app_status if self.status is None else self.status
+
+
+SCENARIOS: list[Scenario] = [
+    # --- actual requests -------------------------------------------------------------------------
+    Scenario("actual-allowed", "R10 R30", LISTED, headers=(("Origin", ORIGIN),), cors={ACAO: ORIGIN}, vary=("Origin",)),
+    Scenario("actual-refused", "R23 R30", LISTED, headers=(("Origin", OTHER),), vary=("Origin",)),
+    Scenario("no-origin-dynamic", "R2 R30", LISTED, vary=("Origin",)),
+    Scenario("no-origin-static", "R31", ANY, cors={ACAO: "*"}),
+    Scenario("static-any-origin", "R31", ANY, headers=(("Origin", OTHER),), cors={ACAO: "*"}),
+    Scenario(
+        "credentials-and-expose",
+        "R12 R28 R29",
+        CREDENTIALED,
+        method="POST",
+        headers=(("Origin", ORIGIN),),
+        cors={ACAO: ORIGIN, ACAC: "true", ACEH: "X-Total-Count"},
+        vary=("Origin",),
+    ),
+    Scenario("origin-case-differs", "R5", LISTED, headers=(("Origin", "https://APP.example"),), vary=("Origin",)),
+    Scenario("origin-default-port", "R5 R6", LISTED, headers=(("Origin", "https://app.example:443"),), vary=("Origin",)),
+    Scenario("origin-list-form", "R7", LISTED, headers=(("Origin", f"{ORIGIN} {OTHER}"),), vary=("Origin",)),
+    Scenario("origin-null-unlisted", "R9", LISTED, headers=(("Origin", "null"),), vary=("Origin",)),
+    Scenario("origin-null-listed", "R9", {"origins": ["null"]}, headers=(("Origin", "null"),), cors={ACAO: "null"}, vary=("Origin",)),
+    Scenario(
+        "regex-full-match",
+        "R8",
+        {"origin_regexes": [r"https://[a-z]+\.app\.example"]},
+        headers=(("Origin", "https://eu.app.example.evil.net"),),
+        vary=("Origin",),
+    ),
+    Scenario(
+        "regex-allowed",
+        "R8 R10",
+        {"origin_regexes": [r"https://[a-z]+\.app\.example"]},
+        headers=(("Origin", "https://eu.app.example"),),
+        cors={ACAO: "https://eu.app.example"},
+        vary=("Origin",),
+    ),
+    Scenario(
+        "options-without-request-method",
+        "R1",
+        API,
+        method="OPTIONS",
+        headers=(("Origin", ORIGIN),),
+        cors={ACAO: ORIGIN, ACEH: "X-Total-Count"},
+        vary=("Origin",),
+    ),
+    # --- every status the app gives ----------------------------------------------------------------
+    Scenario(
+        "redirect-302",
+        "R27",
+        CREDENTIALED,
+        headers=(("Origin", ORIGIN),),
+        app_status=302,
+        app_headers=(("Location", "/elsewhere"),),
+        cors={ACAO: ORIGIN, ACAC: "true", ACEH: "X-Total-Count"},
+        vary=("Origin",),
+    ),
+    Scenario("not-found-404", "R27", LISTED, headers=(("Origin", ORIGIN),), app_status=404, cors={ACAO: ORIGIN}, vary=("Origin",)),
+    Scenario("server-error-500", "R27", LISTED, headers=(("Origin", ORIGIN),), app_status=500, cors={ACAO: ORIGIN}, vary=("Origin",)),
+    Scenario("unavailable-503-static", "R27 R31", ANY, headers=(("Origin", ORIGIN),), app_status=503, cors={ACAO: "*"}),
+    # --- what the app set itself -------------------------------------------------------------------
+    Scenario(
+        "app-vary-merged",
+        "R33",
+        LISTED,
+        headers=(("Origin", ORIGIN),),
+        app_headers=(("Vary", "Accept-Encoding"),),
+        cors={ACAO: ORIGIN},
+        vary=("Accept-Encoding", "Origin"),
+    ),
+    Scenario(
+        "app-vary-origin-deduplicated",
+        "R33",
+        LISTED,
+        headers=(("Origin", ORIGIN),),
+        app_headers=(("Vary", "Cookie, origin"),),
+        cors={ACAO: ORIGIN},
+        vary=("Cookie", "Origin"),
+    ),
+    Scenario(
+        "app-vary-without-origin",
+        "R30 R33",
+        LISTED,
+        app_headers=(("Vary", "Accept-Language"),),
+        vary=("Accept-Language", "Origin"),
+    ),
+    Scenario(
+        "app-acao-replaced",
+        "R11",
+        LISTED,
+        headers=(("Origin", ORIGIN),),
+        app_headers=((ACAO, "*"),),
+        cors={ACAO: ORIGIN},
+        vary=("Origin",),
+    ),
+    Scenario(
+        "app-cors-removed-on-refusal",
+        "R11 R23",
+        LISTED,
+        headers=(("Origin", OTHER),),
+        app_headers=((ACAO, OTHER), (ACAC, "true")),
+        vary=("Origin",),
+    ),
+    # --- preflights ---------------------------------------------------------------------------------
+    Scenario(
+        "preflight-allowed",
+        "R16 R17 R18 R21 R24 R32",
+        API,
+        method="OPTIONS",
+        headers=preflight("PUT", "content-type,x-token"),
+        reaches_app=False,
+        status=204,
+        cors={ACAO: ORIGIN, ACAM: "PUT, PATCH, DELETE", ACAH: "content-type, x-token", ACMA: "600"},
+        vary=PREFLIGHT_VARY,
+    ),
+    Scenario(
+        "preflight-credentials",
+        "R12 R25",
+        CREDENTIALED,
+        method="OPTIONS",
+        headers=preflight("DELETE"),
+        reaches_app=False,
+        status=204,
+        cors={ACAO: ORIGIN, ACAC: "true", ACAM: "PUT, PATCH, DELETE", ACMA: "600"},
+        vary=PREFLIGHT_VARY,
+    ),
+    Scenario(
+        "preflight-any-origin",
+        "R14 R17",
+        {"origins": "*", "allow_methods": ["PUT"]},
+        method="OPTIONS",
+        headers=preflight("PUT", origin=OTHER),
+        reaches_app=False,
+        status=204,
+        cors={ACAO: "*", ACAM: "PUT"},
+        vary=("Access-Control-Request-Method", "Access-Control-Request-Headers"),
+    ),
+    Scenario(
+        "preflight-origin-refused",
+        "R23",
+        API,
+        method="OPTIONS",
+        headers=preflight("PUT", origin=OTHER),
+        reaches_app=False,
+        status=403,
+        vary=PREFLIGHT_VARY,
+    ),
+    Scenario(
+        "preflight-method-refused",
+        "R18 R23",
+        API,
+        method="OPTIONS",
+        headers=preflight("POST-IT"),
+        reaches_app=False,
+        status=403,
+        vary=PREFLIGHT_VARY,
+    ),
+    Scenario(
+        "preflight-method-case-sensitive",
+        "R18",
+        API,
+        method="OPTIONS",
+        headers=preflight("patch"),
+        reaches_app=False,
+        status=403,
+        vary=PREFLIGHT_VARY,
+    ),
+    Scenario(
+        "preflight-header-refused",
+        "R21 R23",
+        API,
+        method="OPTIONS",
+        headers=preflight("PUT", "x-token,x-other"),
+        reaches_app=False,
+        status=403,
+        vary=PREFLIGHT_VARY,
+    ),
+    Scenario(
+        "preflight-star-headers-not-authorization",
+        "R21",
+        {"origins": [ORIGIN], "allow_headers": "*"},
+        method="OPTIONS",
+        headers=preflight("GET", "authorization,x-a"),
+        reaches_app=False,
+        status=403,
+        vary=PREFLIGHT_VARY,
+    ),
+    Scenario(
+        "preflight-star-headers-echoed",
+        "R14 R21",
+        {"origins": [ORIGIN], "allow_headers": "*"},
+        method="OPTIONS",
+        headers=preflight("GET", "X-A, x-b"),
+        reaches_app=False,
+        status=204,
+        cors={ACAO: ORIGIN, ACAH: "x-a,x-b"},
+        vary=PREFLIGHT_VARY,
+    ),
+    Scenario(
+        "preflight-safelisted-method-unlisted",
+        "R18",
+        LISTED,
+        method="OPTIONS",
+        headers=preflight("POST"),
+        reaches_app=False,
+        status=204,
+        cors={ACAO: ORIGIN},
+        vary=PREFLIGHT_VARY,
+    ),
+    Scenario(
+        "preflight-private-network",
+        "R26",
+        {**LISTED, "allow_private_network": True},
+        method="OPTIONS",
+        headers=preflight("GET", access_control_request_private_network="true"),
+        reaches_app=False,
+        status=204,
+        cors={ACAO: ORIGIN, ACAPN: "true"},
+        vary=(*PREFLIGHT_VARY, "Access-Control-Request-Private-Network"),
+    ),
+    Scenario(
+        "preflight-status-200",
+        "R16",
+        {**API, "preflight_status": 200},
+        method="OPTIONS",
+        headers=preflight("PATCH"),
+        reaches_app=False,
+        status=200,
+        cors={ACAO: ORIGIN, ACAM: "PUT, PATCH, DELETE", ACMA: "600"},
+        vary=PREFLIGHT_VARY,
+    ),
+    Scenario(
+        "preflight-too-many-headers",
+        "R36",
+        {**API, "allow_headers": "*", "max_request_headers": 2},
+        method="OPTIONS",
+        headers=preflight("PUT", "x-a,x-b,x-c"),
+        reaches_app=False,
+        status=403,
+        vary=PREFLIGHT_VARY,
+    ),
+]

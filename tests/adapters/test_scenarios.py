@@ -1,0 +1,73 @@
+"""Runs the scenario table (scenarios.py) through every adapter: same policy, same request, same CORS headers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from scenarios import SCENARIOS, Scenario
+from werkzeug.test import Client
+
+from cors_core import CORS_RESPONSE_HEADERS, Policy
+
+
+@dataclass
+class Outcome:
+    """What an adapter answered: status, every response header field, and how many times the app ran."""
+
+    status: int
+    fields: list[tuple[str, str]]
+    app_calls: int
+
+
+APP_BODY = b"from the app"
+
+
+def run_wsgi(scenario: Scenario) -> Outcome:
+    """cors_wsgi.CORSMiddleware around a bare WSGI app, through werkzeug's test Client."""
+    from cors_wsgi import CORSMiddleware
+
+    calls: list[str] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        calls.append(environ["PATH_INFO"])
+        start_response(f"{scenario.app_status} Whatever", [*scenario.app_headers, ("Content-Type", "text/plain")])
+        return [APP_BODY]
+
+    client = Client(CORSMiddleware(app, Policy(**scenario.policy)))
+    response = client.open(scenario.path, method=scenario.method, headers=list(scenario.headers))
+    return Outcome(response.status_code, list(response.headers.items()), len(calls))
+
+
+RUNNERS: dict[str, Callable[[Scenario], Outcome]] = {
+    "wsgi": run_wsgi,
+}
+
+
+def check(scenario: Scenario, outcome: Outcome) -> None:
+    """The assertions shared by every adapter."""
+    assert outcome.app_calls == (1 if scenario.reaches_app else 0), "the app ran for a preflight, or not for a request"
+    assert outcome.status == scenario.expected_status
+    got: dict[str, list[str]] = {}
+    for name, value in outcome.fields:
+        got.setdefault(name.lower(), []).append(value)
+    for name in CORS_RESPONSE_HEADERS:
+        expected = scenario.cors.get(name)
+        assert got.get(name.lower(), []) == ([expected] if expected is not None else []), name  # R11: at most one field
+    vary_fields = got.get("vary", [])
+    assert len(vary_fields) <= 1, f"Vary sent as {len(vary_fields)} fields: {vary_fields}"  # R33
+    names = [item.strip().lower() for item in vary_fields[0].split(",") if item.strip()] if vary_fields else []
+    assert sorted(names) == sorted(n.lower() for n in scenario.vary), f"Vary: {vary_fields}"  # no duplicates, none missing
+
+
+@pytest.mark.parametrize("adapter", sorted(RUNNERS))
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
+def test_scenario(adapter: str, scenario: Scenario) -> None:
+    check(scenario, RUNNERS[adapter](scenario))
+
+
+def test_scenario_ids_are_unique() -> None:
+    ids = [s.id for s in SCENARIOS]
+    assert len(ids) == len(set(ids))
