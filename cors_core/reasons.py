@@ -18,10 +18,11 @@ def safe(value: str | None) -> str:
     """*value* as printable ASCII, quoted and cut to a bounded length; safe for logs and terminals."""
     if value is None:
         return "(absent)"
-    text = value.encode("ascii", "backslashreplace").decode("ascii")
+    head = value[:_SHOWN]  # cut before escaping: the work stays bounded on megabyte-long values
+    text = head.encode("ascii", "backslashreplace").decode("ascii")
     text = "".join(c if 32 <= ord(c) < 127 else f"\\x{ord(c):02x}" for c in text)
-    if len(text) > _SHOWN:
-        text = text[:_SHOWN] + f"...(+{len(text) - _SHOWN} chars)"
+    if len(text) > _SHOWN or len(value) > len(head):
+        text = text[:_SHOWN] + f"...({len(value)} chars in all)"
     return f"'{text}'"
 
 
@@ -57,6 +58,8 @@ def describe(decision: Decision) -> tuple[str, str]:
         return f"Access-Control-Request-Method {safe(meta.request_method)} is not a single HTTP token", "send one method name"
     if reason == "method-not-allowed":
         m = decision._detail
+        if m == "*":
+            return "a method literally named '*' is never allowed: echoing it would read as a wildcard", ""
         hint = ""
         if m.upper() != m and m.upper() in {x.upper() for x in policy.allow_methods}:
             hint = (
@@ -66,6 +69,8 @@ def describe(decision: Decision) -> tuple[str, str]:
         return f"method {safe(m)} is not allowed{hint}", f"add {safe(m)} to allow_methods"
     if reason == "header-not-allowed":
         h = decision._detail
+        if h == "*":
+            return "a header literally named '*' is never allowed: echoing it would read as a wildcard", ""
         if h == "authorization" and "*" in policy.allow_headers:
             return (
                 "request header 'authorization' is not allowed: '*' never covers Authorization (Fetch)",

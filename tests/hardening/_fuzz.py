@@ -1,0 +1,19 @@
+"""Import the fuzz harnesses (plain modules under fuzz/) without atheris, to replay inputs in tests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+FUZZ_DIR = Path(__file__).resolve().parents[2] / "fuzz"
+if str(FUZZ_DIR) not in sys.path:
+    sys.path.insert(0, str(FUZZ_DIR))
+
+import _reference as reference  # noqa: E402
+import fuzz_decide  # noqa: E402
+import fuzz_origins  # noqa: E402
+
+HARNESSES = {"decide": fuzz_decide.check, "origins": fuzz_origins.check}
+CORPUS = FUZZ_DIR / "corpus"
+
+__all__ = ["CORPUS", "HARNESSES", "reference"]
