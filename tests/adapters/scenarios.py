@@ -32,8 +32,12 @@ API: dict[str, Any] = {
 }
 CREDENTIALED: dict[str, Any] = {**API, "allow_credentials": True}
 ANY: dict[str, Any] = {"origins": "*"}
+ANY_PUT: dict[str, Any] = {"origins": "*", "allow_methods": ["PUT"]}
+STAR_HEADERS: dict[str, Any] = {"origins": [ORIGIN], "allow_headers": "*"}
+API_METHODS = "PUT, PATCH, DELETE"  # Access-Control-Allow-Methods of API, in the configured order
 
 PREFLIGHT_VARY = ("Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers")
+STATIC_VARY = ("Access-Control-Request-Method", "Access-Control-Request-Headers")  # R31: no Vary: Origin when static
 
 
 def preflight(method: str, headers: str | None = None, origin: str = ORIGIN, **extra: str) -> tuple[tuple[str, str], ...]:
@@ -65,6 +69,19 @@ class Scenario:
     @property
     def expected_status(self) -> int:
         return self.app_status if self.status is None else self.status
+
+
+def preflight_row(
+    id: str,
+    rules: str,
+    policy: dict[str, Any],
+    headers: tuple[tuple[str, str], ...],
+    status: int,
+    cors: dict[str, str] | None = None,
+    vary: tuple[str, ...] = PREFLIGHT_VARY,
+) -> Scenario:
+    """A preflight row: OPTIONS, answered by the CORS layer without running the app."""
+    return Scenario(id, rules, policy, "OPTIONS", headers=headers, reaches_app=False, status=status, cors=cors or {}, vary=vary)
 
 
 SCENARIOS: list[Scenario] = [
@@ -170,141 +187,50 @@ SCENARIOS: list[Scenario] = [
         vary=("Origin",),
     ),
     # --- preflights ---------------------------------------------------------------------------------
-    Scenario(
+    preflight_row(
         "preflight-allowed",
         "R16 R17 R18 R21 R24 R32",
         API,
-        method="OPTIONS",
-        headers=preflight("PUT", "content-type,x-token"),
-        reaches_app=False,
-        status=204,
-        cors={ACAO: ORIGIN, ACAM: "PUT, PATCH, DELETE", ACAH: "content-type, x-token", ACMA: "600"},
-        vary=PREFLIGHT_VARY,
+        preflight("PUT", "content-type,x-token"),
+        204,
+        {ACAO: ORIGIN, ACAM: API_METHODS, ACAH: "content-type, x-token", ACMA: "600"},
     ),
-    Scenario(
+    preflight_row(
         "preflight-credentials",
         "R12 R25",
         CREDENTIALED,
-        method="OPTIONS",
-        headers=preflight("DELETE"),
-        reaches_app=False,
-        status=204,
-        cors={ACAO: ORIGIN, ACAC: "true", ACAM: "PUT, PATCH, DELETE", ACMA: "600"},
-        vary=PREFLIGHT_VARY,
+        preflight("DELETE"),
+        204,
+        {ACAO: ORIGIN, ACAC: "true", ACAM: API_METHODS, ACMA: "600"},
     ),
-    Scenario(
-        "preflight-any-origin",
-        "R14 R17",
-        {"origins": "*", "allow_methods": ["PUT"]},
-        method="OPTIONS",
-        headers=preflight("PUT", origin=OTHER),
-        reaches_app=False,
-        status=204,
-        cors={ACAO: "*", ACAM: "PUT"},
-        vary=("Access-Control-Request-Method", "Access-Control-Request-Headers"),
+    preflight_row("preflight-any-origin", "R14 R17", ANY_PUT, preflight("PUT", origin=OTHER), 204, {ACAO: "*", ACAM: "PUT"}, STATIC_VARY),
+    preflight_row("preflight-origin-refused", "R23", API, preflight("PUT", origin=OTHER), 403),
+    preflight_row("preflight-method-refused", "R18 R23", API, preflight("POST-IT"), 403),
+    preflight_row("preflight-method-case-sensitive", "R18", API, preflight("patch"), 403),
+    preflight_row("preflight-header-refused", "R21 R23", API, preflight("PUT", "x-token,x-other"), 403),
+    preflight_row("preflight-star-headers-not-authorization", "R21", STAR_HEADERS, preflight("GET", "authorization,x-a"), 403),
+    preflight_row(
+        "preflight-star-headers-echoed", "R14 R21", STAR_HEADERS, preflight("GET", "X-A, x-b"), 204, {ACAO: ORIGIN, ACAH: "x-a,x-b"}
     ),
-    Scenario(
-        "preflight-origin-refused",
-        "R23",
-        API,
-        method="OPTIONS",
-        headers=preflight("PUT", origin=OTHER),
-        reaches_app=False,
-        status=403,
-        vary=PREFLIGHT_VARY,
-    ),
-    Scenario(
-        "preflight-method-refused",
-        "R18 R23",
-        API,
-        method="OPTIONS",
-        headers=preflight("POST-IT"),
-        reaches_app=False,
-        status=403,
-        vary=PREFLIGHT_VARY,
-    ),
-    Scenario(
-        "preflight-method-case-sensitive",
-        "R18",
-        API,
-        method="OPTIONS",
-        headers=preflight("patch"),
-        reaches_app=False,
-        status=403,
-        vary=PREFLIGHT_VARY,
-    ),
-    Scenario(
-        "preflight-header-refused",
-        "R21 R23",
-        API,
-        method="OPTIONS",
-        headers=preflight("PUT", "x-token,x-other"),
-        reaches_app=False,
-        status=403,
-        vary=PREFLIGHT_VARY,
-    ),
-    Scenario(
-        "preflight-star-headers-not-authorization",
-        "R21",
-        {"origins": [ORIGIN], "allow_headers": "*"},
-        method="OPTIONS",
-        headers=preflight("GET", "authorization,x-a"),
-        reaches_app=False,
-        status=403,
-        vary=PREFLIGHT_VARY,
-    ),
-    Scenario(
-        "preflight-star-headers-echoed",
-        "R14 R21",
-        {"origins": [ORIGIN], "allow_headers": "*"},
-        method="OPTIONS",
-        headers=preflight("GET", "X-A, x-b"),
-        reaches_app=False,
-        status=204,
-        cors={ACAO: ORIGIN, ACAH: "x-a,x-b"},
-        vary=PREFLIGHT_VARY,
-    ),
-    Scenario(
-        "preflight-safelisted-method-unlisted",
-        "R18",
-        LISTED,
-        method="OPTIONS",
-        headers=preflight("POST"),
-        reaches_app=False,
-        status=204,
-        cors={ACAO: ORIGIN},
-        vary=PREFLIGHT_VARY,
-    ),
-    Scenario(
+    preflight_row("preflight-safelisted-method-unlisted", "R18", LISTED, preflight("POST"), 204, {ACAO: ORIGIN}),
+    preflight_row(
         "preflight-private-network",
         "R26",
         {**LISTED, "allow_private_network": True},
-        method="OPTIONS",
-        headers=preflight("GET", access_control_request_private_network="true"),
-        reaches_app=False,
-        status=204,
-        cors={ACAO: ORIGIN, ACAPN: "true"},
-        vary=(*PREFLIGHT_VARY, "Access-Control-Request-Private-Network"),
+        preflight("GET", access_control_request_private_network="true"),
+        204,
+        {ACAO: ORIGIN, ACAPN: "true"},
+        (*PREFLIGHT_VARY, "Access-Control-Request-Private-Network"),
     ),
-    Scenario(
+    preflight_row(
         "preflight-status-200",
         "R16",
         {**API, "preflight_status": 200},
-        method="OPTIONS",
-        headers=preflight("PATCH"),
-        reaches_app=False,
-        status=200,
-        cors={ACAO: ORIGIN, ACAM: "PUT, PATCH, DELETE", ACMA: "600"},
-        vary=PREFLIGHT_VARY,
+        preflight("PATCH"),
+        200,
+        {ACAO: ORIGIN, ACAM: API_METHODS, ACMA: "600"},
     ),
-    Scenario(
-        "preflight-too-many-headers",
-        "R36",
-        {**API, "allow_headers": "*", "max_request_headers": 2},
-        method="OPTIONS",
-        headers=preflight("PUT", "x-a,x-b,x-c"),
-        reaches_app=False,
-        status=403,
-        vary=PREFLIGHT_VARY,
+    preflight_row(
+        "preflight-too-many-headers", "R36", {**API, "allow_headers": "*", "max_request_headers": 2}, preflight("PUT", "x-a,x-b,x-c"), 403
     ),
 ]
