@@ -1,0 +1,1 @@
+"""End-to-end CORS tests in headless Chromium (see docs/browser-cases.md)."""

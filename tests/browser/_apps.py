@@ -1,0 +1,185 @@
+"""The API application built three ways (plain WSGI, Flask, Django), each wrapped by our adapter for it.
+
+All three dispatch to the same handlers (``_routes``) through the framework's own routing, so 404 and
+405 answers are the framework's, and no route answers OPTIONS itself: preflights must be handled by
+the CORS adapter before routing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from cors_core import PolicySet
+
+from ._cases import Ports
+from ._routes import ROUTES, Incoming, Route
+from ._servers import Recorder, WSGIApp, token_of
+
+ADAPTERS = ("wsgi", "flask", "django")
+
+
+@dataclass(frozen=True)
+class Api:
+    """One API server: the adapter under test, the live ports, its policies and the recorder of what it received."""
+
+    adapter: str
+    ports: Ports
+    policies: PolicySet
+    recorder: Recorder
+
+
+class AdapterMissing(Exception):
+    """The adapter package (or its framework) is not importable here."""
+
+
+_REASONS = {200: "OK", 204: "No Content", 307: "Temporary Redirect", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
+            500: "Internal Server Error"}
+
+
+def _status_line(status: int) -> str:
+    return f"{status} {_REASONS.get(status, 'Status')}"
+
+
+# --- plain WSGI ----------------------------------------------------------------------------------
+
+
+def _wsgi_app(recorder: Recorder) -> WSGIApp:
+    by_name = {r.name: r for r in ROUTES}
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterator[bytes]:
+        path = environ.get("PATH_INFO", "")
+        parts = path.split("/")
+        route = by_name.get(parts[-1]) if len(parts) == 4 and parts[1] == "p" else None
+        method = environ["REQUEST_METHOD"].upper()  # like werkzeug, Flask and Django
+        if route is None:
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            yield b"not found"
+            return
+        if method not in route.methods:
+            start_response("405 Method Not Allowed", [("Content-Type", "text/plain"), ("Allow", ", ".join(route.methods))])
+            yield b"method not allowed"
+            return
+        headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        req = Incoming(method, path, environ.get("QUERY_STRING", ""), headers)
+        recorder.app_hit(token_of(req.query), method, path)
+        reply = route.handler(req)
+        start_response(_status_line(reply.status), list(reply.headers))
+        if method != "HEAD":
+            yield reply.body
+
+    return app
+
+
+def _wrap_wsgi(app: WSGIApp, policies: PolicySet) -> WSGIApp:
+    try:
+        from cors_wsgi import CORSMiddleware
+    except ImportError as exc:
+        raise AdapterMissing(f"cors_wsgi.CORSMiddleware is not importable: {exc}") from exc
+    wrapped: WSGIApp = CORSMiddleware(app, policies)
+    return wrapped
+
+
+# --- Flask ---------------------------------------------------------------------------------------
+
+
+def _flask_app(recorder: Recorder, policies: PolicySet) -> WSGIApp:
+    try:
+        import flask
+        from cors_flask import CORS
+    except ImportError as exc:
+        raise AdapterMissing(f"Flask or cors_flask.CORS is not importable: {exc}") from exc
+
+    app = flask.Flask("cors_browser_api")
+
+    def view_for(route: Route) -> Callable[..., Any]:
+        def view(policy: str) -> Any:
+            r = flask.request
+            headers = {k.lower(): v for k, v in r.headers.items()}
+            req = Incoming(r.method, r.path, r.query_string.decode("latin-1"), headers)
+            recorder.app_hit(token_of(req.query), r.method, r.path)
+            reply = route.handler(req)
+            return flask.Response(reply.body, status=reply.status, headers=list(reply.headers))
+
+        return view
+
+    for route in ROUTES:
+        # provide_automatic_options=False: no route answers OPTIONS, so only the adapter can.
+        app.add_url_rule(f"/p/<policy>/{route.name}", route.name, view_for(route), methods=list(route.methods),
+                         provide_automatic_options=False)
+    CORS(app, policy=policies)
+    return app  # the Flask app object is the WSGI callable
+
+
+# --- Django --------------------------------------------------------------------------------------
+
+
+class _UrlConf:
+    """A ROOT_URLCONF given as an object (Django accepts any object with ``urlpatterns``)."""
+
+    def __init__(self, urlpatterns: list[Any]) -> None:
+        self.urlpatterns = urlpatterns
+
+
+def _django_app(recorder: Recorder, policies: PolicySet) -> tuple[WSGIApp, Callable[[], None]]:
+    """The Django app and a function that undoes the settings it needs."""
+    try:
+        import cors_django
+        import django
+        import django.conf
+        from django.http import HttpResponse
+        from django.test.utils import override_settings
+        from django.urls import path as url_path
+        from django.views.decorators.http import require_http_methods
+    except ImportError as exc:
+        raise AdapterMissing(f"Django or cors_django is not importable: {exc}") from exc
+    middleware = "cors_django.CORSMiddleware"
+    if not hasattr(cors_django, "CORSMiddleware"):
+        raise AdapterMissing("cors_django.CORSMiddleware does not exist yet")
+
+    if not django.conf.settings.configured:
+        django.conf.settings.configure(DEBUG=False, SECRET_KEY="browser-tests-only", USE_TZ=True, INSTALLED_APPS=[])
+        django.setup()
+
+    def view_for(route: Route) -> Callable[..., Any]:
+        @require_http_methods(list(route.methods))
+        def view(request: Any, policy: str) -> Any:
+            headers = {k.lower(): v for k, v in request.headers.items()}
+            req = Incoming(request.method, request.path, request.META.get("QUERY_STRING", ""), headers)
+            recorder.app_hit(token_of(req.query), request.method, request.path)
+            reply = route.handler(req)
+            response = HttpResponse(reply.body, status=reply.status)
+            for name, value in reply.headers:
+                if name.lower() == "set-cookie":
+                    cookie_name, _, rest = value.partition("=")
+                    response.set_cookie(cookie_name, rest.split(";", 1)[0], path="/", httponly=True, samesite="Lax")
+                else:
+                    response[name] = value
+            return response
+
+        return view
+
+    urlconf = _UrlConf([url_path(f"p/<str:policy>/{r.name}", view_for(r)) for r in ROUTES])
+    override = override_settings(
+        ROOT_URLCONF=urlconf,
+        MIDDLEWARE=[middleware],
+        CORS_POLICY=policies,
+        ALLOWED_HOSTS=["127.0.0.1", "localhost", ".localhost"],
+        DEBUG=False,
+    )
+    override.enable()
+    from django.core.handlers.wsgi import WSGIHandler
+
+    return WSGIHandler(), override.disable
+
+
+def build_api(adapter: str, recorder: Recorder, policies: PolicySet) -> tuple[WSGIApp, Callable[[], None]]:
+    """The API app for *adapter* wrapped by its CORS adapter, and a clean-up function."""
+    if adapter == "wsgi":
+        return _wrap_wsgi(_wsgi_app(recorder), policies), lambda: None
+    if adapter == "flask":
+        return _flask_app(recorder, policies), lambda: None
+    if adapter == "django":
+        return _django_app(recorder, policies)
+    raise ValueError(adapter)

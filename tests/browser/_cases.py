@@ -1,0 +1,215 @@
+"""The browser cases: policies, the calls a page's script makes, and what the Fetch Standard says happens.
+
+Each :class:`Call` states the expected browser outcome; the test checks it three ways: against
+Chromium, against ``cors_core.testing.simulate`` (policy in, verdict out) and against the oracle's
+``check_preflight``/``check_actual`` run on the bytes our server really sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cors_core import Policy, PolicySet
+
+from ._routes import EXPOSED, HIDDEN
+
+#: Chromium lets ``Access-Control-Allow-Headers: *`` cover Authorization (Fetch says it must not);
+#: measured by the ``chromium-star-covers-authorization`` case, so the oracle runs non-strict.
+CHROMIUM_STRICT_AUTHORIZATION = False
+
+#: Policies by name; ``{page}`` and ``{app}`` are filled in with the live origins. API paths are
+#: ``/p/<name>/<route>``; the name ``raw`` means the hand-written probe at ``/raw/<route>``.
+POLICIES: dict[str, dict[str, Any]] = {
+    "basic": {
+        "origins": ["{page}"],
+        "allow_methods": ["PUT", "DELETE", "PATCH"],
+        "allow_headers": ["Content-Type", "X-Custom", "Authorization"],
+        "expose_headers": [EXPOSED],
+    },
+    "putonly": {"origins": ["{page}"], "allow_methods": ["PUT"]},
+    "lower": {"origins": ["{page}"], "allow_methods": ["patch"]},
+    "any": {"origins": "*", "expose_headers": [EXPOSED]},
+    "creds": {"origins": ["{page}"], "allow_credentials": True, "allow_methods": ["PUT"], "expose_headers": [EXPOSED]},
+    "exposeall": {"origins": ["{page}"], "expose_headers": ["*"]},
+    "star": {"origins": ["{page}"], "allow_headers": ["*"]},
+    "starauth": {"origins": ["{page}"], "allow_headers": ["*", "Authorization"]},
+    "cache600": {"origins": ["{page}"], "allow_methods": ["PUT"], "max_age": 600},
+    "cache0": {"origins": ["{page}"], "allow_methods": ["PUT"], "max_age": 0},
+    "null": {"origins": ["null"], "allow_methods": ["PUT"]},
+    "sub": {"origins": ["{app}"]},
+}
+
+#: Where the page that runs the script is loaded from ({p1}: page server, {p3}: look-alike server).
+PAGES: dict[str, str] = {
+    "page": "http://localhost:{p1}/",
+    "other-port": "http://localhost:{p3}/",
+    "other-host": "http://127.0.0.1:{p1}/",
+    "app": "http://app.localhost:{p1}/",
+    "app-suffix": "http://evilapp.localhost:{p1}/",
+    "app-prefix": "http://app.localhost.localhost:{p1}/",
+    "sandbox": "http://localhost:{p1}/sandbox",
+}
+
+
+@dataclass(frozen=True)
+class Ports:
+    """The live ports: page server, API server, look-alike page server."""
+
+    page: int
+    api: int
+    lookalike: int
+
+    def fill(self, text: str) -> str:
+        return text.format(p1=self.page, p2=self.api, p3=self.lookalike, page=f"http://localhost:{self.page}",
+                           app=f"http://app.localhost:{self.page}")
+
+
+def build_policies(ports: Ports) -> PolicySet:
+    """One PolicySet for every case: ``/p/<name>/*`` -> POLICIES[name]; ``/raw/*`` has no policy."""
+
+    def filled(value: Any) -> Any:
+        if isinstance(value, str):
+            return ports.fill(value)
+        if isinstance(value, list):
+            return [filled(v) for v in value]
+        return value
+
+    rules = {f"/p/{name}/*": Policy(**{k: filled(v) for k, v in kwargs.items()}) for name, kwargs in POLICIES.items()}
+    return PolicySet(rules)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One ``fetch()``/XHR by the page's script and what must happen (Fetch Standard unless noted)."""
+
+    method: str = "GET"
+    route: str = "data"
+    headers: tuple[tuple[str, str], ...] = ()
+    body: str | None = None
+    credentials: bool = False
+    api: str = "ip"  # "ip": http://127.0.0.1:<p2> (cross-site), "name": http://localhost:<p2> (same-site)
+    via: str = "fetch"  # or "xhr"
+    ok: bool = True  # the script can read the response
+    preflight: bool = False  # a preflight went on the wire before the request
+    reached: bool = True  # the actual request reached the application's view
+    status: int | None = 200  # status the script sees (when ok)
+    visible: tuple[str, ...] = ()  # response header names the script can read
+    hidden: tuple[str, ...] = ()  # response header names the script cannot read
+    body_has: str = ""  # text the script must find in the body
+
+    def wire_headers(self) -> tuple[tuple[str, str], ...]:
+        """The request headers as the browser sends them (a string body implies text/plain)."""
+        if self.body is not None and not any(n.lower() == "content-type" for n, _ in self.headers):
+            return (*self.headers, ("Content-Type", "text/plain;charset=UTF-8"))
+        return self.headers
+
+
+@dataclass(frozen=True)
+class Case:
+    """A scenario: a policy, where the page comes from, and the script's calls in order."""
+
+    id: str
+    title: str
+    rule: str
+    policy: str
+    calls: tuple[Call, ...]
+    page: str = "page"
+    spec_says: str = field(default="")  # set where Chromium departs from the Fetch Standard
+    reuse_url: bool = False  # all calls hit the same URL (the preflight cache is keyed by URL)
+
+
+_JSON = (("Content-Type", "application/json"),)
+_CUSTOM = (("X-Custom", "hello"),)
+_AUTH = (("Authorization", "Bearer t0ken"),)
+_REFUSED = {"ok": False, "status": None}
+
+CASES: tuple[Case, ...] = (
+    # Simple requests: no preflight; a refusal only hides the answer, the app still ran (R37).
+    Case("simple-get", "simple GET from a listed origin", "R10, R28", "basic",
+         (Call(visible=("content-type", EXPOSED.lower()), hidden=(HIDDEN.lower(),), body_has='"method": "GET"'),)),
+    Case("simple-get-refused", "simple GET from an unlisted origin", "R23, R37", "basic", (Call(**_REFUSED),), page="other-port"),
+    Case("simple-head", "simple HEAD from a listed origin", "R10", "basic", (Call(method="HEAD"),)),
+    Case("simple-head-refused", "simple HEAD from an unlisted origin", "R23", "basic", (Call(method="HEAD", **_REFUSED),),
+         page="other-port"),
+    Case("simple-post", "text/plain POST: no preflight", "R37", "basic", (Call(method="POST", body="x=1", body_has='"POST"'),)),
+    Case("simple-post-refused", "text/plain POST from an unlisted origin still reaches the app", "R37", "basic",
+         (Call(method="POST", body="x=1", **_REFUSED),), page="other-port"),
+    # Preflighted requests.
+    Case("json-post", "JSON POST: preflight, Content-Type allowed", "R21, R22", "basic",
+         (Call(method="POST", body="{}", headers=_JSON, preflight=True),)),
+    Case("json-post-refused", "JSON POST: Content-Type not allowed, app never called", "R21, R23", "putonly",
+         (Call(method="POST", body="{}", headers=_JSON, preflight=True, reached=False, **_REFUSED),)),
+    Case("custom-header", "custom request header allowed", "R21", "basic",
+         (Call(headers=_CUSTOM, preflight=True, body_has='"x-custom": "hello"'),)),
+    Case("custom-header-refused", "custom request header not allowed", "R21, R23", "putonly",
+         (Call(headers=_CUSTOM, preflight=True, reached=False, **_REFUSED),)),
+    Case("put", "PUT allowed", "R18", "basic", (Call(method="PUT", body="x", preflight=True),)),
+    Case("delete", "DELETE allowed", "R18", "basic", (Call(method="DELETE", preflight=True),)),
+    Case("patch", "PATCH allowed", "R18", "basic", (Call(method="PATCH", body="x", preflight=True),)),
+    Case("delete-refused", "DELETE not in allow_methods", "R18, R23", "putonly",
+         (Call(method="DELETE", preflight=True, reached=False, **_REFUSED),)),
+    Case("put-lowercase", "fetch method 'put' is normalised to PUT", "R18; Fetch 'normalize a method'", "putonly",
+         (Call(method="put", body="x", preflight=True, body_has='"PUT"'),)),
+    Case("patch-lowercase-refused", "fetch method 'patch' stays lower-case; PATCH does not match it", "R18", "basic",
+         (Call(method="patch", body="x", preflight=True, reached=False, **_REFUSED),)),
+    Case("patch-lowercase-listed", "'patch' listed verbatim is allowed (frameworks then upper-case it)", "R18", "lower",
+         (Call(method="patch", body="x", preflight=True, body_has='"PATCH"'),)),
+    # Credentials.
+    Case("credentials-cookie", "credentials with an exact origin: cookie set, then sent (same-site, other port)", "R12", "creds",
+         (Call(route="login", credentials=True, api="name", hidden=("set-cookie",), visible=(EXPOSED.lower(),)),
+          Call(route="whoami", credentials=True, api="name", body_has="sid=s3cret"))),
+    Case("credentials-xhr", "XHR withCredentials with an exact origin", "R12", "creds",
+         (Call(route="whoami", credentials=True, api="name", via="xhr"),)),
+    Case("credentials-preflight", "credentialed PUT: preflight carries Allow-Credentials too", "R12, R14", "creds",
+         (Call(method="PUT", body="x", credentials=True, api="name", preflight=True),)),
+    Case("credentials-not-allowed", "credentialed fetch, policy without allow_credentials", "R12, R13", "basic",
+         (Call(credentials=True, **_REFUSED),)),
+    Case("credentials-any-origin", "credentialed fetch against an any-origin ('*') policy", "R13, R14", "any",
+         (Call(credentials=True, **_REFUSED),)),
+    Case("any-origin", "non-credentialed fetch against an any-origin ('*') policy", "R11", "any",
+         (Call(visible=(EXPOSED.lower(),), hidden=(HIDDEN.lower(),)),)),
+    # Exposed headers.
+    Case("expose-xhr", "XHR sees exposed but not hidden headers", "R28", "basic",
+         (Call(via="xhr", visible=("content-type", EXPOSED.lower()), hidden=(HIDDEN.lower(),)),)),
+    Case("expose-all", "expose_headers '*' without credentials exposes every header", "R28", "exposeall",
+         (Call(visible=(EXPOSED.lower(), HIDDEN.lower())),)),
+    # Allow-Headers '*' and Authorization.
+    Case("star-custom-header", "allow_headers '*' covers a custom header", "R21", "star", (Call(headers=_CUSTOM, preflight=True),)),
+    Case("star-authorization-refused", "allow_headers '*' does not cover Authorization (our server refuses)", "R21", "star",
+         (Call(headers=_AUTH, preflight=True, reached=False, **_REFUSED),)),
+    Case("star-authorization-listed", "allow_headers '*' plus Authorization listed", "R21", "starauth",
+         (Call(headers=_AUTH, preflight=True, body_has="Bearer t0ken"),)),
+    Case("chromium-star-covers-authorization", "hand-written preflight answer 'Allow-Headers: *', script sends Authorization",
+         "R21; Fetch CORS-preflight fetch 7.7", "raw", (Call(route="star", headers=_AUTH, preflight=True),),
+         spec_says="refused: '*' never covers Authorization (CORS non-wildcard request-header name)"),
+    # Preflight cache.
+    Case("preflight-cache", "max_age 600: the second PUT sends no preflight", "R24", "cache600",
+         (Call(method="PUT", body="x", preflight=True), Call(method="PUT", body="x")), reuse_url=True),
+    Case("preflight-cache-zero", "max_age 0: every PUT is preflighted", "R24", "cache0",
+         (Call(method="PUT", body="x", preflight=True), Call(method="PUT", body="x", preflight=True)), reuse_url=True),
+    # Look-alike origins.
+    Case("lookalike-port", "listed host, other port", "R5, R8", "basic", (Call(method="PUT", preflight=True, reached=False, **_REFUSED),),
+         page="other-port"),
+    Case("lookalike-host", "127.0.0.1 page while localhost is listed", "R5", "basic", (Call(**_REFUSED),), page="other-host"),
+    Case("subdomain-listed", "http://app.localhost listed and used", "R5", "sub", (Call(),), page="app"),
+    Case("lookalike-suffix", "evilapp.localhost while app.localhost is listed", "R8", "sub", (Call(**_REFUSED),), page="app-suffix"),
+    Case("lookalike-prefix", "app.localhost.localhost while app.localhost is listed", "R8", "sub", (Call(**_REFUSED),),
+         page="app-prefix"),
+    # The null origin.
+    Case("null-listed", "sandboxed iframe (Origin: null), 'null' listed", "R9", "null",
+         (Call(), Call(method="PUT", body="x", preflight=True)), page="sandbox"),
+    Case("null-not-listed", "sandboxed iframe (Origin: null), 'null' not listed", "R9", "basic",
+         (Call(**_REFUSED), Call(method="PUT", body="x", preflight=True, reached=False, **_REFUSED)), page="sandbox"),
+    # Redirects, errors, preflights the app would have mishandled.
+    Case("redirect", "307 with CORS headers to the same API origin is followed", "R27", "basic",
+         (Call(route="redirect", body_has="/data"),)),
+    Case("status-404", "404 is readable", "R27", "basic", (Call(route="nowhere", status=404),)),
+    Case("status-405", "405 from the framework is readable", "R27", "basic", (Call(method="POST", route="getonly", body="x", status=405),)),
+    Case("status-500", "500 is readable", "R27", "basic", (Call(route="boom", status=500, visible=(EXPOSED.lower(),)),)),
+    Case("preflight-no-options-route", "preflight to a route without an OPTIONS handler", "R16", "basic",
+         (Call(method="PUT", route="putonly", body="x", preflight=True),)),
+    Case("preflight-before-auth", "preflight answered 204 although the app needs Authorization", "R16", "basic",
+         (Call(route="secure", headers=_AUTH, preflight=True, body_has="Bearer t0ken"),
+          Call(method="PUT", route="secure", body="x", preflight=True, status=401))),
+)

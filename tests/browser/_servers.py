@@ -1,0 +1,147 @@
+"""Loopback WSGI servers for the browser tests, and a recorder of everything they received."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+#: Query parameter carrying the token that ties a request to one test.
+TOKEN = "t"
+
+
+def token_of(query: str) -> str:
+    """The test token in a query string, or ''."""
+    return parse_qs(query).get(TOKEN, [""])[0]
+
+
+@dataclass
+class Exchange:
+    """One request as it arrived on the wire and the answer that left (filled in by start_response)."""
+
+    token: str
+    method: str
+    path: str
+    headers: dict[str, str]
+    status: int = 0
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def is_preflight(self) -> bool:
+        """Fetch: OPTIONS with Origin and Access-Control-Request-Method."""
+        return self.method == "OPTIONS" and "origin" in self.headers and "access-control-request-method" in self.headers
+
+
+def _request_headers(environ: dict[str, Any]) -> dict[str, str]:
+    out = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+    if environ.get("CONTENT_TYPE"):
+        out["content-type"] = environ["CONTENT_TYPE"]
+    return out
+
+
+class Recorder:
+    """Thread-safe log of wire exchanges and of the requests that reached the application's views."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._wire: list[Exchange] = []
+        self._app: list[tuple[str, str, str]] = []
+
+    def wrap(self, app: WSGIApp) -> WSGIApp:
+        """Outermost WSGI layer: sees preflights the CORS adapter answers itself."""
+
+        def recording(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            ex = Exchange(
+                token_of(environ.get("QUERY_STRING", "")),
+                environ["REQUEST_METHOD"],
+                environ.get("PATH_INFO", ""),
+                _request_headers(environ),
+            )
+            with self._lock:
+                self._wire.append(ex)
+
+            def recording_start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+                ex.status = int(status.split(" ", 1)[0])
+                ex.response_headers = list(headers)
+                return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+            return app(environ, recording_start)
+
+        return recording
+
+    def app_hit(self, token: str, method: str, path: str) -> None:
+        """Called by the views: the actual request got past the CORS layer into the application."""
+        with self._lock:
+            self._app.append((token, method, path))
+
+    def wire(self, token: str) -> list[Exchange]:
+        with self._lock:
+            return [e for e in self._wire if e.token == token]
+
+    def hits(self, token: str) -> list[tuple[str, str]]:
+        with self._lock:
+            return [(m, p) for t, m, p in self._app if t == token]
+
+
+class Server:
+    """A threaded werkzeug server on 127.0.0.1, port chosen by the OS."""
+
+    def __init__(self, app: WSGIApp) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+        self.port = self._server.server_port
+        self._thread = threading.Thread(target=self._server.serve_forever, name=f"wsgi-{self.port}", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+
+_BLANK = b'<!doctype html><html><head><link rel="icon" href="data:,"><title>page</title></head><body>page</body></html>'
+# The sandboxed frame (no allow-same-origin) has an opaque origin, so its fetches send "Origin: null".
+_SANDBOX = (
+    b'<!doctype html><html><head><link rel="icon" href="data:,"></head><body>'
+    b'<iframe name="sandboxed" sandbox="allow-scripts" srcdoc="&lt;p&gt;sandboxed&lt;/p&gt;"></iframe></body></html>'
+)
+
+
+def page_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterator[bytes]:
+    """The page origin(s): a blank page at ``/`` and a page holding a sandboxed iframe at ``/sandbox``."""
+    body = _SANDBOX if environ.get("PATH_INFO") == "/sandbox" else _BLANK
+    start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))])
+    yield body
+
+
+def probe_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterator[bytes]:
+    """A hand-written, non-library CORS answer (``/raw/...``) used to probe what Chromium itself accepts.
+
+    It answers every preflight with ``Access-Control-Allow-Headers: *`` and every request with the
+    request's origin, so only the browser's own rules decide the outcome.
+    """
+    origin = environ.get("HTTP_ORIGIN", "")
+    headers = [("Access-Control-Allow-Origin", origin), ("Content-Type", "text/plain")]
+    if environ["REQUEST_METHOD"] == "OPTIONS":
+        headers += [("Access-Control-Allow-Methods", "*"), ("Access-Control-Allow-Headers", "*")]
+        start_response("204 No Content", headers)
+        return
+    start_response("200 OK", headers)
+    yield b"probe"
+
+
+def split_api(api: WSGIApp, probe: WSGIApp) -> WSGIApp:
+    """The API origin: ``/raw/...`` goes to *probe*, everything else to the adapter-wrapped *api*."""
+
+    def dispatch(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        target = probe if environ.get("PATH_INFO", "").startswith("/raw/") else api
+        return target(environ, start_response)
+
+    return dispatch

@@ -1,0 +1,73 @@
+"""Fixtures: one Chromium for the session, the page servers, and one API server per adapter."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Iterator
+from typing import NoReturn
+
+import pytest
+
+from ._apps import ADAPTERS, AdapterMissing, Api, build_api
+from ._cases import CASES, Ports, build_policies
+from ._chromium import REQUIRE_ENV, Chromium, browser_required, find_chromium
+from ._run import CaseRun, play
+from ._servers import Recorder, Server, page_app, probe_app, split_api
+
+
+def _absent(why: str) -> NoReturn:
+    """Skip locally; fail when the environment says a browser is required (CI)."""
+    if browser_required():
+        pytest.fail(f"{REQUIRE_ENV} is set but {why}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {why}")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Chromium]:
+    """Debian's Chromium, launched once for the session, driven by playwright."""
+    executable, why = find_chromium()
+    if executable is None:
+        _absent(why)
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        _absent("the playwright package is not installed (pip install playwright; do not run 'playwright install')")
+    try:
+        browser = Chromium(executable)
+    except Exception as exc:
+        _absent(f"Chromium at {executable} did not start: {exc}")
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def page_servers() -> Iterator[Ports]:
+    """The page server (every page host name, one port) and the look-alike page server (another port)."""
+    page, lookalike = Server(page_app), Server(page_app)
+    yield Ports(page.port, 0, lookalike.port)
+    page.close()
+    lookalike.close()
+
+
+@pytest.fixture(scope="session", params=ADAPTERS)
+def api(request: pytest.FixtureRequest, page_servers: Ports) -> Iterator[Api]:
+    """The API app wrapped by one adapter (parametrised over all of them), served on its own port."""
+    adapter: str = request.param
+    recorder = Recorder()
+    policies = build_policies(page_servers)
+    try:
+        app, cleanup = build_api(adapter, recorder, policies)
+    except AdapterMissing as exc:
+        pytest.skip(f"{adapter} adapter not available: {exc}")
+    server = Server(recorder.wrap(split_api(app, probe_app)))
+    yield Api(adapter, dataclasses.replace(page_servers, api=server.port), policies, recorder)
+    server.close()
+    cleanup()
+
+
+@pytest.fixture(scope="session")
+def case_runs(chromium: Chromium, api: Api) -> dict[str, CaseRun | BaseException]:
+    """Every case played once against *api*, concurrently; the tests then judge one run each."""
+    jobs = [functools.partial(play, case=case, api=api) for case in CASES]
+    return dict(zip((c.id for c in CASES), chromium.run_all(jobs), strict=True))

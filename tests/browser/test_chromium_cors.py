@@ -1,0 +1,89 @@
+"""Every case of ``_cases`` in headless Chromium, once per adapter, checked against the oracle too.
+
+For each call of a case, four views must tell the case's story: Chromium's (could the script read
+the answer, its status and visible headers), the server's record (was a preflight sent, did the
+request reach the app), ``simulate()`` on the policy, and ``check_preflight``/``check_actual``/
+``exposed_headers`` run on the bytes the server really sent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cors_core.testing import BrowserRequest, check_actual, check_preflight, exposed_headers, preflight_headers, simulate
+
+from ._apps import Api
+from ._cases import CASES, CHROMIUM_STRICT_AUTHORIZATION, Case
+from ._run import CallRun, CaseRun
+
+pytestmark = pytest.mark.browser
+
+_VIEW_STATUSES = (200, 401, 500)  # answers only our views give (404/405 come from the framework)
+
+
+def _check_browser(label: str, case: Case, run: CallRun) -> None:
+    """Chromium and the server's record against the case's expectation."""
+    call, seen = run.call, run.seen
+    assert seen["ok"] is call.ok, f"{label}: script could read the response: {seen['ok']} (expected {call.ok}); {seen}"
+    assert len(run.preflights) == (1 if call.preflight else 0), f"{label}: preflights on the wire: {len(run.preflights)}"
+    # The adapter passes every non-preflight request on, so "reached the app" is "an actual request arrived".
+    assert bool(run.actuals) is call.reached, f"{label}: request reached the app: {bool(run.actuals)} (expected {call.reached})"
+    assert all(method != "OPTIONS" for method, _ in run.hits), f"{label}: a preflight reached a view"
+    if call.reached and call.status in _VIEW_STATUSES and case.policy != "raw":
+        assert run.hits, f"{label}: the view did not run"
+    if not call.ok:
+        return
+    if call.status is not None:
+        assert seen["status"] == call.status, f"{label}: status {seen['status']}"
+    visible = set(seen["headers"])
+    for name in call.visible:
+        assert name in visible, f"{label}: {name} should be readable; script saw {sorted(visible)}"
+    for name in call.hidden:
+        assert name not in visible, f"{label}: {name} should be hidden; script saw {sorted(visible)}"
+    assert call.body_has in seen["body"], f"{label}: body {seen['body']!r} lacks {call.body_has!r}"
+
+
+def _check_wire_oracle(label: str, case: Case, req: BrowserRequest, run: CallRun) -> None:
+    """The oracle's checks, run on the real bytes, must agree with what Chromium did with them."""
+    seen = run.seen
+    for pf in run.preflights:
+        sent = dict(preflight_headers(req))
+        assert pf.headers.get("access-control-request-method") == sent["Access-Control-Request-Method"], label
+        assert pf.headers.get("access-control-request-headers") == sent.get("Access-Control-Request-Headers"), label
+        verdict = check_preflight(req, pf.status, pf.response_headers, strict_authorization=CHROMIUM_STRICT_AUTHORIZATION)
+        assert bool(run.actuals) is verdict.ok, f"{label}: oracle on the preflight says {verdict}; Chromium went on: {bool(run.actuals)}"
+        if case.spec_says:  # Chromium departs from the Standard here; the strict (spec) oracle must say so
+            strict = check_preflight(req, pf.status, pf.response_headers, strict_authorization=True)
+            assert strict.ok is not verdict.ok, f"{label}: Chromium now follows the Standard; set CHROMIUM_STRICT_AUTHORIZATION = True"
+    if run.actuals:
+        verdicts = [check_actual(req, e.status, e.response_headers) for e in run.actuals]
+        assert all(verdicts) is seen["ok"], f"{label}: oracle on the wire {verdicts}, Chromium ok={seen['ok']}"
+    if seen["ok"] and run.actuals:
+        final = run.actuals[-1].response_headers
+        sent_names = {n.lower() for n, _ in final}
+        assert set(seen["headers"]) & sent_names == exposed_headers(req, final), f"{label}: exposed headers differ"
+
+
+def _check_policy_oracle(label: str, req: BrowserRequest, run: CallRun, api: Api, cached: bool) -> bool:
+    """``simulate()`` on the policy must predict the case; returns whether the preflight result is cached."""
+    outcome = simulate(req, api.policies, strict_authorization=CHROMIUM_STRICT_AUTHORIZATION)
+    assert outcome.ok is run.call.ok, f"{label}: simulate() says ok={outcome.ok} ({outcome.reason})"
+    assert (outcome.preflight_sent and not cached) is run.call.preflight, f"{label}: simulate() preflight={outcome.preflight_sent}"
+    return outcome.ok and outcome.preflight_sent and bool(outcome.max_age)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_browser_case(case: Case, api: Api, case_runs: dict[str, CaseRun | BaseException]) -> None:
+    result = case_runs[case.id]
+    if isinstance(result, BaseException):
+        raise result
+    cached = False
+    for index, run in enumerate(result.calls, 1):
+        label = f"{case.id} [{api.adapter}] call {index}"
+        for exchange in run.wire:
+            assert exchange.headers.get("origin") == result.origin, f"{label}: Origin {exchange.headers.get('origin')!r}"
+        _check_browser(label, case, run)
+        req = BrowserRequest(result.origin, run.call.method, run.call.wire_headers(), run.call.credentials, path=run.path)
+        _check_wire_oracle(label, case, req, run)
+        if case.policy != "raw":
+            cached = _check_policy_oracle(label, req, run, api, cached and case.reuse_url) or cached
