@@ -127,11 +127,10 @@ _ids = _Counter()
 class RequestLog:
     """What the API answered, per run and row, so the page (same origin as itself) can show the server's side."""
 
-    def __init__(self, policy: Policy | PolicySet, style: Style, out: Callable[[str], None] | None) -> None:
+    def __init__(self, policy: Policy | PolicySet, out: Callable[[dict[str, Any]], None] | None = None) -> None:
         self._policy = policy
         self._entries: deque[dict[str, Any]] = deque(maxlen=2000)
         self._lock = threading.Lock()
-        self._style = style
         self._out = out
 
     def wrap(self, app: WSGIApp) -> WSGIApp:
@@ -175,10 +174,7 @@ class RequestLog:
         with self._lock:
             self._entries.append(entry)
         if self._out is not None:
-            s = self._style
-            quiet = d.kind.value in ("not-cors", "out-of-scope")
-            verdict = s.ok(d.reason) if d.allowed else (s.dim(d.reason) if quiet else s.bad(d.reason))
-            self._out(f"  {meta.method:7} {meta.path:18} -> {entry['status']}  {verdict}: {d.message}")
+            self._out(entry)
 
     def for_run(self, run: str) -> list[dict[str, Any]]:
         with self._lock:
@@ -256,6 +252,21 @@ def _origin(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+def _json_line(entry: dict[str, Any]) -> None:
+    print(json.dumps(entry), flush=True)
+
+
+def _log_line(s: Style) -> Callable[[dict[str, Any]], None]:
+    """One coloured line per API request: method, path, status, the decision and why."""
+
+    def out(e: dict[str, Any]) -> None:
+        reason = e["reason"]
+        shown = s.ok(reason) if reason == "allowed" else (s.dim(reason) if e["kind"] in ("not-cors", "out-of-scope") else s.bad(reason))
+        print(f"  {e['method']:7} {e['path']:18} -> {e['status']}  {shown}: {e['message']}", flush=True)
+
+    return out
+
+
 def _announce(args: argparse.Namespace, s: Style, page: str, api: str, policy: Policy | PolicySet, builtin: bool) -> None:
     if args.json:
         print(json.dumps({"page": page + "/", "api": api + "/", "policy": policy_summary(policy)}), flush=True)
@@ -293,7 +304,7 @@ def run_demo(args: argparse.Namespace, user_policy: Policy | PolicySet | None, s
     except (ImportError, AttributeError) as exc:
         raise UsageError(f"the demo needs the WSGI adapter (cors_wsgi.CORSMiddleware): {exc}") from exc
 
-    emit: Callable[[str], None] = (lambda line: print(line, flush=True)) if not (args.quiet or args.json) else (lambda line: None)
+    emit = None if args.quiet else _json_line if args.json else _log_line(s)
     servers: list[WSGIServer] = []
     started = False
     try:
@@ -308,7 +319,7 @@ def run_demo(args: argparse.Namespace, user_policy: Policy | PolicySet | None, s
         page_origin = _origin(args.host, page_server.server_port)
         api_origin = _origin(args.host, api_server.server_port)
         policy = user_policy if user_policy is not None else demo_policy(page_origin)
-        log = RequestLog(policy, s, emit)
+        log = RequestLog(policy, emit)
         api_server.set_app(log.wrap(middleware(api_app, policy)))
         page_server.set_app(page_app({"matrix": matrix(page_origin, api_origin, policy)}, log))
         for server in servers:

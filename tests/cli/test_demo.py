@@ -119,8 +119,12 @@ def test_json_banner_and_loopback_only() -> None:
     try:
         info: dict[str, Any] = json.loads(d.banner.splitlines()[0])
         assert info["page"].startswith("http://127.0.0.1:") and info["api"].startswith("http://127.0.0.1:")
+        _request(d.api + "/partner/report", headers={"Origin": d.page})
     finally:
-        d.stop()
+        code, out = d.stop()
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]  # every line is JSON, the request log included
+    assert lines[-1]["path"] == "/partner/report" and lines[-1]["reason"] == "origin-not-allowed"
     r = run_cli("demo", "--host", "0.0.0.0", "--no-browser")
     assert r.returncode == 2
 
