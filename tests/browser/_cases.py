@@ -163,6 +163,9 @@ CASES: tuple[Case, ...] = (
          (Call(route="whoami", credentials=True, api="name", via="xhr"),)),
     Case("credentials-preflight", "credentialed PUT: preflight carries Allow-Credentials too", "R12, R14", "creds",
          (Call(method="PUT", body="x", credentials=True, api="name", preflight=True),)),
+    Case("credentials-cross-site", "credentials to the cross-site API name: CORS allows reading, but the SameSite=Lax "
+         "cookie is neither stored nor sent", "R12; RFC 6265bis SameSite", "creds",
+         (Call(route="login", credentials=True), Call(route="whoami", credentials=True, body_has='"cookie": ""'))),
     Case("credentials-not-allowed", "credentialed fetch, policy without allow_credentials", "R12, R13", "basic",
          (Call(credentials=True, **_REFUSED),)),
     Case("credentials-any-origin", "credentialed fetch against an any-origin ('*') policy", "R13, R14", "any",
@@ -172,6 +175,8 @@ CASES: tuple[Case, ...] = (
     # Exposed headers.
     Case("expose-xhr", "XHR sees exposed but not hidden headers", "R28", "basic",
          (Call(via="xhr", visible=("content-type", EXPOSED.lower()), hidden=(HIDDEN.lower(),)),)),
+    Case("xhr-refused", "XHR from an unlisted origin fails like fetch()", "R23", "basic", (Call(via="xhr", **_REFUSED),),
+         page="other-port"),
     Case("expose-all", "expose_headers '*' without credentials exposes every header", "R28", "exposeall",
          (Call(visible=(EXPOSED.lower(), HIDDEN.lower())),)),
     # Allow-Headers '*' and Authorization.
@@ -207,6 +212,8 @@ CASES: tuple[Case, ...] = (
     Case("status-404", "404 is readable", "R27", "basic", (Call(route="nowhere", status=404),)),
     Case("status-405", "405 from the framework is readable", "R27", "basic", (Call(method="POST", route="getonly", body="x", status=405),)),
     Case("status-500", "500 is readable", "R27", "basic", (Call(route="boom", status=500, visible=(EXPOSED.lower(),)),)),
+    Case("status-500-raised", "a view that raises: the framework's 500 still carries CORS headers", "R27", "basic",
+         (Call(route="crash", status=500),)),
     Case("preflight-no-options-route", "preflight to a route without an OPTIONS handler", "R16", "basic",
          (Call(method="PUT", route="putonly", body="x", preflight=True),)),
     Case("preflight-before-auth", "preflight answered 204 although the app needs Authorization", "R16", "basic",

@@ -71,7 +71,13 @@ def _redirect(req: Incoming) -> Reply:
 
 
 def _boom(req: Incoming) -> Reply:
+    """A 500 the app returns on purpose."""
     return Reply(500, (("Content-Type", "text/plain"), (EXPOSED, "shown")), b"server error")
+
+
+def _crash(req: Incoming) -> Reply:
+    """A view that raises: the framework (or the WSGI adapter) turns it into a 500."""
+    raise RuntimeError("deliberate failure for the browser tests")
 
 
 @dataclass(frozen=True)
@@ -92,4 +98,5 @@ ROUTES: tuple[Route, ...] = (
     Route("whoami", ("GET",), _echo),
     Route("redirect", ("GET",), _redirect),
     Route("boom", ("GET",), _boom),
+    Route("crash", ("GET",), _crash),
 )

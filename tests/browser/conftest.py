@@ -50,9 +50,12 @@ def page_servers() -> Iterator[Ports]:
     lookalike.close()
 
 
-@pytest.fixture(scope="session", params=ADAPTERS)
+@pytest.fixture(scope="module", params=ADAPTERS)
 def api(request: pytest.FixtureRequest, page_servers: Ports) -> Iterator[Api]:
-    """The API app wrapped by one adapter (parametrised over all of them), served on its own port."""
+    """The API app wrapped by one adapter (parametrised over all of them), served on its own port.
+
+    Module-scoped so that the Django settings it overrides are restored before other test modules run.
+    """
     adapter: str = request.param
     recorder = Recorder()
     policies = build_policies(page_servers)
@@ -66,7 +69,7 @@ def api(request: pytest.FixtureRequest, page_servers: Ports) -> Iterator[Api]:
     cleanup()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def case_runs(chromium: Chromium, api: Api) -> dict[str, CaseRun | BaseException]:
     """Every case played once against *api*, concurrently; the tests then judge one run each."""
     jobs = [functools.partial(play, case=case, api=api) for case in CASES]
