@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import signal
@@ -19,6 +20,10 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+#: TOML policy files need tomllib (3.11+) or tomli.
+needs_toml = pytest.mark.skipif(
+    sys.version_info < (3, 11) and importlib.util.find_spec("tomli") is None, reason="reading TOML on Python 3.10 needs tomli"
+)
 WSGIApp = Callable[..., Iterable[bytes]]
 
 

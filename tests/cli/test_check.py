@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ._support import run_cli
+from ._support import needs_toml, run_cli
 
 BAD = """
 origins = ["https://app.example.com/"]
@@ -23,6 +23,7 @@ origins = ["https://a.example.com"]
 """
 
 
+@needs_toml
 def test_valid_file(tmp_path: Path) -> None:
     f = tmp_path / "ok.toml"
     f.write_text('origins = ["https://app.example.com"]\n[[rules]]\npath = "/public/*"\norigins = "*"\n')
@@ -32,6 +33,7 @@ def test_valid_file(tmp_path: Path) -> None:
     assert "/public/*: Policy(origins=['*'])" in r.stdout
 
 
+@needs_toml
 def test_every_problem_of_every_rule_is_listed(tmp_path: Path) -> None:
     f = tmp_path / "bad.toml"
     f.write_text(BAD)
@@ -51,6 +53,7 @@ def test_every_problem_of_every_rule_is_listed(tmp_path: Path) -> None:
     assert text.stdout.count("fix: ") == len(data["problems"])
 
 
+@needs_toml
 def test_unreadable_files_are_usage_errors(tmp_path: Path) -> None:
     f = tmp_path / "broken.toml"
     f.write_text("origins = [\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ._support import run_cli
+from ._support import needs_toml, run_cli
 
 ORIGIN = "https://app.example.com"
 
@@ -19,6 +19,7 @@ def test_allowed_preflighted_put_under_the_example_policy() -> None:
     assert "\x1b[" not in r.stdout  # piped: no colour
 
 
+@needs_toml
 def test_refused_method_prints_a_fix_that_really_works(tmp_path: Path) -> None:
     policy = tmp_path / "p.toml"
     policy.write_text('origins = ["https://app.example.com"]\nallow_methods = ["PUT"]\n')
@@ -46,6 +47,7 @@ def test_json_output_has_every_step_and_the_policy_change() -> None:
     assert "https://evil.example.net" in data["policy_change"]["changes"]["origins"]
 
 
+@needs_toml
 def test_wildcard_policy_with_credentials_is_blocked_by_the_browser_not_the_server(tmp_path: Path) -> None:
     """R12/R14: the server cannot see the credentials mode; '*' passes decide() but fails the CORS check."""
     policy = tmp_path / "p.toml"
@@ -77,6 +79,7 @@ def test_policy_from_environment_variables() -> None:
     assert step["headers"]["Access-Control-Allow-Credentials"] == "true"
 
 
+@needs_toml
 def test_path_outside_every_rule_of_a_policy_set(tmp_path: Path) -> None:
     policy = tmp_path / "p.toml"
     policy.write_text('[[rules]]\npath = "/api/*"\norigins = ["https://app.example.com"]\n')
