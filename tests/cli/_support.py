@@ -27,7 +27,7 @@ needs_toml = pytest.mark.skipif(
 WSGIApp = Callable[..., Iterable[bytes]]
 
 
-def _env(extra: dict[str, str] | None) -> dict[str, str]:
+def cli_env(extra: dict[str, str] | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CORS_") and k not in ("FORCE_COLOR", "NO_COLOR")}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "adapters"), env.get("PYTHONPATH", "")])
     env.update(extra or {})
@@ -37,7 +37,7 @@ def _env(extra: dict[str, str] | None) -> dict[str, str]:
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     """``python -m cors_core ARGS`` in a fresh interpreter, stdout piped (so never a TTY)."""
     return subprocess.run(
-        [sys.executable, "-m", "cors_core", *args], capture_output=True, text=True, env=_env(env), timeout=timeout, cwd=ROOT
+        [sys.executable, "-m", "cors_core", *args], capture_output=True, text=True, env=cli_env(env), timeout=timeout, cwd=ROOT
     )
 
 
@@ -82,7 +82,7 @@ class Demo:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=_env(None),
+            env=cli_env(None),
             cwd=ROOT,
         )
         self._lines: list[str] = []

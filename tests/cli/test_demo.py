@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ._support import ROOT, Demo, _env, middleware, needs_toml, run_cli
+from ._support import ROOT, Demo, cli_env, middleware, needs_toml, run_cli
 
 
 def _request(url: str, method: str = "GET", headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -140,6 +140,6 @@ def test_busy_port_is_a_clear_error(demo: Demo) -> None:
 
 def test_the_core_never_imports_an_adapter_at_import_time() -> None:
     code = "import sys, cors_core.cli, cors_core.demo, cors_core.probe; print(sorted(m for m in sys.modules if m.startswith('cors_')))"
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=_env(None), timeout=30)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=cli_env(None), timeout=30)
     assert r.returncode == 0, r.stderr
     assert "cors_wsgi" not in r.stdout and "cors_flask" not in r.stdout and "cors_django" not in r.stdout

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from ._support import ROOT, _env
+from ._support import ROOT, cli_env
 
 pty = pytest.importorskip("pty")
 
@@ -17,7 +17,7 @@ def _run_on_a_tty(*args: str, env: dict[str, str] | None = None) -> str:
     leader, follower = pty.openpty()
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "cors_core", *args], stdout=follower, stderr=subprocess.PIPE, env=_env(env), cwd=ROOT, timeout=30
+            [sys.executable, "-m", "cors_core", *args], stdout=follower, stderr=subprocess.PIPE, env=cli_env(env), cwd=ROOT, timeout=30
         )
         os.close(follower)
         follower = -1
