@@ -89,10 +89,12 @@ class CORSMiddleware:
         try:
             result = self.app(environ, cors_start_response)
         except Exception:
+            if _outer_layer_handles_errors(environ):
+                raise
             return error_response(start_response, decision)
         if started:
             return result  # untouched: streaming, close() and wsgi.file_wrapper keep working
-        return _guard_first_chunk(result, start_response, decision)
+        return _guard_first_chunk(result, environ, start_response, decision)
 
     def __repr__(self) -> str:
         return f"CORSMiddleware({self.app!r}, {self.policy!r})"
@@ -108,7 +110,22 @@ def _answer_preflight(decision: Decision, start_response: StartResponse) -> Iter
     return _NO_BODY
 
 
-def _guard_first_chunk(result: Iterable[bytes], start_response: StartResponse, decision: Decision) -> Iterator[bytes]:
+def _outer_layer_handles_errors(environ: WSGIEnvironment) -> bool:
+    """True when a layer outside us asked for exceptions untouched.
+
+    ``paste.throw_errors`` / ``x-wsgiorg.throw_errors`` are the WSGI convention for "do not turn errors
+    into pages" (WebTest sets the first); werkzeug's interactive debugger announces itself with
+    ``werkzeug.debug.preserve_context`` and can only show its traceback page if it gets the exception
+    before any response was sent.
+    """
+    return bool(environ.get("paste.throw_errors") or environ.get("x-wsgiorg.throw_errors")) or (
+        "werkzeug.debug.preserve_context" in environ
+    )
+
+
+def _guard_first_chunk(
+    result: Iterable[bytes], environ: WSGIEnvironment, start_response: StartResponse, decision: Decision
+) -> Iterator[bytes]:
     """For apps that call start_response lazily (generators): a failure before the first chunk still gets the CORS 500."""
     try:
         try:
@@ -117,6 +134,8 @@ def _guard_first_chunk(result: Iterable[bytes], start_response: StartResponse, d
         except StopIteration:
             return
         except Exception:
+            if _outer_layer_handles_errors(environ):
+                raise
             yield from error_response(start_response, decision)
             return
         yield first

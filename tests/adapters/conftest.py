@@ -98,8 +98,9 @@ def eventually() -> Callable[..., bool]:
 def serve() -> Iterator[Callable[..., int]]:
     """Start a WSGI app on a real server bound to 127.0.0.1 on a free port; returns the port.
 
-    ``serve(app)`` uses werkzeug's threaded server; ``serve(app, server="wsgiref", errors=stream)`` the
-    standard library's, with its wsgi.errors / exception log written to *stream*.
+    ``serve(app)`` uses werkzeug's threaded server; ``serve(app, server="waitress")`` waitress;
+    ``serve(app, server="wsgiref", errors=stream)`` the standard library's, with its wsgi.errors /
+    exception log written to *stream*.
     """
     running: list[tuple[Any, threading.Thread]] = []
 
@@ -109,6 +110,14 @@ def serve() -> Iterator[Callable[..., int]]:
         elif server == "wsgiref":
             handler = type("Handler", (_QuietWsgirefHandler,), {"errors": errors or sys.stderr})
             srv = make_wsgiref_server(LOOPBACK, 0, app, handler_class=handler)
+        elif server == "waitress":
+            from waitress.server import create_server
+
+            srv = create_server(app, host=LOOPBACK, port=0, threads=2)
+            thread = threading.Thread(target=srv.run, daemon=True)
+            thread.start()
+            running.append((srv, thread))
+            return int(srv.effective_port)
         else:
             raise ValueError(server)
         thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -118,6 +127,9 @@ def serve() -> Iterator[Callable[..., int]]:
 
     yield start
     for srv, thread in running:
-        srv.shutdown()
-        srv.server_close()
+        if hasattr(srv, "shutdown"):
+            srv.shutdown()
+            srv.server_close()
+        else:  # waitress
+            srv.close()
         thread.join(timeout=5)

@@ -480,3 +480,26 @@ def test_base_exceptions_are_not_caught() -> None:
 
 def test_repr_names_app_and_policy() -> None:
     assert re.search(r"CORSMiddleware\(.*Policy\(origins=", repr(CORSMiddleware(Recorder(), POLICY)))
+
+
+@pytest.mark.parametrize("flag", ["paste.throw_errors", "x-wsgiorg.throw_errors"])
+def test_throw_errors_flag_lets_the_exception_through_untouched(flag: str) -> None:
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        raise Boom("raw")
+
+    log: list[tuple[str, Any]] = []
+    with pytest.raises(Boom, match="raw"):
+        CORSMiddleware(app, POLICY)(_environ(HTTP_ORIGIN=ORIGIN, **{flag: True}), _start([], log))
+    assert log == []  # no error page started: the outer layer (e.g. WebTest) makes its own
+
+
+def test_werkzeug_debugger_inside_gets_cors_headers_on_its_page() -> None:
+    from werkzeug.debug import DebuggedApplication
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        raise Boom("debug me")
+
+    r = Client(CORSMiddleware(DebuggedApplication(app, evalex=True), POLICY)).get("/", headers={"Origin": ORIGIN})
+    assert r.status_code == 500
+    assert b"debug me" in r.data
+    assert r.headers["Access-Control-Allow-Origin"] == ORIGIN  # R27

@@ -120,6 +120,34 @@ def test_app_that_raises_gives_a_cors_500_and_the_server_logs_it(
     assert eventually(lambda: any("RuntimeError: database is down" in rec.getMessage() for rec in caplog.records))
 
 
+def test_app_that_raises_under_waitress(
+    serve: Serve, fetch: Fetch, eventually: Eventually, caplog: pytest.LogCaptureFixture
+) -> None:
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        raise RuntimeError("waitress sees this")
+
+    port = serve(CORSMiddleware(app, POLICY), server="waitress")
+    with caplog.at_level(logging.ERROR, logger="waitress"):
+        r = fetch(port, "GET", "/fails", [("Origin", ORIGIN)])
+        assert (r.status, r.body) == (500, b"Internal Server Error\n")
+        assert r.get("Access-Control-Allow-Origin") == ORIGIN
+        assert eventually(lambda: any("waitress sees this" in str(rec.exc_info and rec.exc_info[1]) for rec in caplog.records))
+
+
+def test_werkzeug_debugger_outside_still_shows_its_traceback_page(serve: Serve, fetch: Fetch) -> None:
+    """The debugger needs the exception before anything is sent: the middleware lets it through untouched."""
+    from werkzeug.debug import DebuggedApplication
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        raise RuntimeError("debug me")
+
+    port = serve(DebuggedApplication(CORSMiddleware(app, POLICY), evalex=True))
+    r = fetch(port, "GET", "/fails", [("Origin", ORIGIN)])
+    assert r.status == 500
+    assert b"debug me" in r.body
+    assert b"Traceback" in r.body  # the interactive page, not our plain one
+
+
 def test_app_that_raises_under_wsgiref(serve: Serve, fetch: Fetch, eventually: Eventually) -> None:
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         raise RuntimeError("wsgiref sees this")
@@ -133,7 +161,7 @@ def test_app_that_raises_under_wsgiref(serve: Serve, fetch: Fetch, eventually: E
     assert eventually(lambda: "RuntimeError: wsgiref sees this" in errors.getvalue())  # wsgiref's log_exception
 
 
-def test_file_wrapper_body_over_wsgiref(serve: Serve, fetch: Fetch, tmp_path: Path) -> None:
+def test_file_wrapper_body_over_wsgiref(serve: Serve, fetch: Fetch, eventually: Eventually, tmp_path: Path) -> None:
     data = bytes(range(256)) * 64
     target = tmp_path / "blob.bin"
     target.write_bytes(data)
@@ -149,7 +177,7 @@ def test_file_wrapper_body_over_wsgiref(serve: Serve, fetch: Fetch, tmp_path: Pa
     r = fetch(port, "GET", "/blob", [("Origin", ORIGIN)])
     assert r.body == data
     assert r.get("Access-Control-Allow-Origin") == ORIGIN
-    assert wrappers[0].filelike.closed  # the server closed the file through the wrapper's close()
+    assert eventually(lambda: wrappers[0].filelike.closed)  # the server closed the file through the wrapper's close()
 
 
 def test_repeated_origin_fields_are_joined_by_the_server_and_refused(serve: Serve, fetch: Fetch) -> None:  # R7, R11
