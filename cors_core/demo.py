@@ -18,6 +18,7 @@ import urllib.parse
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from socketserver import ThreadingMixIn
 from types import FrameType
 from typing import Any
@@ -252,6 +253,22 @@ def _origin(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+def _wsgi_middleware() -> Any:
+    """cors_wsgi.CORSMiddleware, imported only now: the core never imports an adapter at import time.
+
+    In a source checkout that is not installed, the adapter is found in the sibling ``adapters/``
+    directory, so ``python -m cors_core demo`` works straight from a fresh clone.
+    """
+    try:
+        return importlib.import_module("cors_wsgi").CORSMiddleware
+    except ImportError:
+        adapters = Path(__file__).resolve().parent.parent / "adapters"
+        if not (adapters / "cors_wsgi" / "__init__.py").is_file():
+            raise
+        sys.path.append(str(adapters))
+        return importlib.import_module("cors_wsgi").CORSMiddleware
+
+
 def _json_line(entry: dict[str, Any]) -> None:
     print(json.dumps(entry), flush=True)
 
@@ -299,8 +316,8 @@ def run_demo(args: argparse.Namespace, user_policy: Policy | PolicySet | None, s
     """The ``demo`` command: serve until Ctrl-C (or SIGTERM), then stop both servers and return 0."""
     if args.host not in _LOOPBACK:
         raise UsageError("the demo serves on loopback only (127.0.0.1, localhost or ::1)")
-    try:  # imported here: the core never imports an adapter at import time
-        middleware = importlib.import_module("cors_wsgi").CORSMiddleware
+    try:
+        middleware = _wsgi_middleware()
     except (ImportError, AttributeError) as exc:
         raise UsageError(f"the demo needs the WSGI adapter (cors_wsgi.CORSMiddleware): {exc}") from exc
 

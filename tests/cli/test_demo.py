@@ -143,3 +143,23 @@ def test_the_core_never_imports_an_adapter_at_import_time() -> None:
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=cli_env(None), timeout=30)
     assert r.returncode == 0, r.stderr
     assert "cors_wsgi" not in r.stdout and "cors_flask" not in r.stdout and "cors_django" not in r.stdout
+
+
+def test_runs_from_a_source_checkout_without_install() -> None:
+    """The README's first command, from a fresh clone: no site-packages, no PYTHONPATH (-S -E)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-S", "-E", "-m", "cors_core", "demo", "--no-browser", "--port", "0", "--api-port", "0", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    try:
+        assert proc.stdout is not None
+        info = json.loads(proc.stdout.readline())
+        status, headers, _ = _request(info["api"] + "api/hello", headers={"Origin": info["page"].rstrip("/")})
+        assert status == 200 and headers["access-control-allow-origin"] == info["page"].rstrip("/")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0, err
