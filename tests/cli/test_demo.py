@@ -161,5 +161,5 @@ def test_runs_from_a_source_checkout_without_install() -> None:
         assert status == 200 and headers["access-control-allow-origin"] == info["page"].rstrip("/")
     finally:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=10)
+        _, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err
