@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 from .decision import Decision, RequestKind
 from .paths import PolicySet
 from .policy import DEBUG_HEADER, MAX_REQUEST_HEADERS_BYTES, Policy
 from .request import RequestMeta
 from .tokens import NON_WILDCARD_REQUEST_HEADER, SAFELISTED_METHODS, is_token
 
-_EMPTY: dict[str, str] = {}
+_EMPTY: Mapping[str, str] = MappingProxyType({})  # shared by every out-of-scope decision: read-only
 _OUT_OF_SCOPE = Decision(RequestKind.OUT_OF_SCOPE, False, _EMPTY, (), "out-of-scope")
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 
 from .errors import ConfigProblem, InvalidPathRule, PolicyError
 from .policy import Policy
+from .redos import is_catastrophic
 
 RuleKey = str | re.Pattern[str]
 
@@ -64,6 +65,16 @@ class PolicySet:
                 problems.append(InvalidPathRule("rules", key, "the value is not a Policy", "map each path to a Policy(...)"))
                 continue
             if isinstance(key, re.Pattern):
+                if is_catastrophic(key.pattern, key.flags):  # request paths are not length-bounded: refuse ReDoS here
+                    problems.append(
+                        InvalidPathRule(
+                            "rules",
+                            key.pattern,
+                            "the regex repeats something that can itself repeat or alternate (ReDoS)",
+                            "use a prefix rule such as '/api/*', or a regex without nested repetition",
+                        )
+                    )
+                    continue
                 regexes.append((key, policy))
                 continue
             if not isinstance(key, str) or not key.startswith("/"):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from .errors import (
@@ -142,7 +143,7 @@ class Policy:
     _headers: frozenset[str]
     _acah: str
     _actual_extra: dict[str, str]
-    _not_cors: dict[str, str]
+    _not_cors: Mapping[str, str]
     _vary_actual: tuple[str, ...]
     _vary_preflight: tuple[str, ...]
     _preflight_extra: dict[str, str]
@@ -359,7 +360,7 @@ class Policy:
             not_cors = {"Access-Control-Allow-Origin": "*", **actual}
         elif vary_actual:
             not_cors = {"Vary": "Origin"}
-        set_(self, "_not_cors", not_cors)
+        set_(self, "_not_cors", MappingProxyType(not_cors))  # shared by every decision: read-only
 
         vary_pf = [*vary_actual, "Access-Control-Request-Method", "Access-Control-Request-Headers"]
         if self.allow_private_network:
