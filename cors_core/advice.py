@@ -34,8 +34,9 @@ def _toml(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, str):  # a TOML basic string; anything but printable ASCII escaped (no terminal control bytes)
+        text = value.replace("\\", "\\\\").replace('"', '\\"')
+        return '"' + "".join(c if " " <= c <= "~" else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}" for c in text) + '"'
     return str(value)
 
 
