@@ -8,6 +8,9 @@ from django.utils.cache import patch_vary_headers
 from cors_core import CORS_RESPONSE_HEADERS, Decision, RequestMeta
 
 
+_OWNED = frozenset(name.lower() for name in CORS_RESPONSE_HEADERS)
+
+
 def request_meta(request: HttpRequest) -> RequestMeta:
     """The raw CORS request headers (WSGI/ASGI joins repeated fields, so the Origin count is unknown)."""
     meta = request.META
@@ -22,15 +25,18 @@ def request_meta(request: HttpRequest) -> RequestMeta:
 
 
 def apply(response: HttpResponseBase, decision: Decision, vary: tuple[str, ...]) -> None:
-    """Put the decision on an app response: drop CORS headers the app set, set ours, merge Vary."""
+    """Put the decision on an app response: drop CORS headers the app set, set ours, merge Vary into one field."""
     headers = response.headers
-    for name in CORS_RESPONSE_HEADERS:
-        headers.pop(name, None)
-    for name, value in decision.items():
+    for stale in [name for name in headers if name.lower() in _OWNED]:
+        del headers[stale]
+    for name, value in decision.headers.items():
         if name != "Vary":
             headers[name] = value
     if vary:
-        patch_vary_headers(response, vary)
+        if "Vary" in headers:
+            patch_vary_headers(response, vary)  # case-insensitive merge, keeps the app's names and a '*'
+        else:
+            headers["Vary"] = ", ".join(vary)
 
 
 def preflight_response(decision: Decision, status: int, vary: tuple[str, ...], listed_headers: str = "") -> HttpResponse:
