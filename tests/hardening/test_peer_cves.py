@@ -104,9 +104,8 @@ def test_cve_2024_6221_private_network_access_is_off_by_default(runner: str) -> 
 
 def test_cve_2024_6221_flask_cors_style_defaults_do_not_allow_private_network() -> None:
     """The flask-cors compatible options (CORS(app) with nothing else) keep PNA off too."""
-    from flask import Flask
-
     from cors_flask import CORS
+    from flask import Flask
 
     app = Flask("pna")
     app.add_url_rule("/", "i", lambda: "ok")
