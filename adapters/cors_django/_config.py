@@ -41,14 +41,12 @@ _OPTION_INFO = {
 }
 # Policy options that the django-cors-headers settings fill in; CORS_POLICY_OPTIONS may not set them.
 _MAPPED = frozenset({*_OPTION_INFO, "origin_check"})
-# Middleware that answer some requests themselves: responses from them never pass a CorsMiddleware placed after them.
+# Middleware that answer some requests in their own request or response phase: those answers never pass a
+# CorsMiddleware listed after them. (Refusals from process_view, e.g. CSRF or LoginRequiredMiddleware, always do.)
 ANSWERING_MIDDLEWARE = (
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
 )
 

@@ -7,7 +7,6 @@ from django.utils.cache import patch_vary_headers
 
 from cors_core import CORS_RESPONSE_HEADERS, Decision, RequestMeta
 
-
 _OWNED = frozenset(name.lower() for name in CORS_RESPONSE_HEADERS)
 
 

@@ -188,6 +188,21 @@ class ResponseTests(SimpleTestCase):
         assert response["Access-Control-Allow-Origin"] == ORIGIN
         assert response["Vary"] == "origin"
 
+    @override_settings(DEBUG=True)
+    def test_debug_technical_500_page(self) -> None:
+        response = Client(raise_request_exception=False).get("/boom/", headers={"origin": ORIGIN})
+        assert response.status_code == 500
+        assert b"RuntimeError" in response.content
+        assert response["Access-Control-Allow-Origin"] == ORIGIN
+
+    @override_settings(MIDDLEWARE=["cors_django.CorsMiddleware", "django.middleware.common.CommonMiddleware"], APPEND_SLASH=True)
+    def test_append_slash_redirect_of_a_later_middleware(self) -> None:
+        """R27: a 3xx answered by CommonMiddleware (listed after ours) still passes back through CorsMiddleware."""
+        response = self.client.get("/unauthorized", headers={"origin": ORIGIN})
+        assert response.status_code == 301
+        assert response["Location"] == "/unauthorized/"
+        assert response["Access-Control-Allow-Origin"] == ORIGIN
+
     def test_redirect_and_401(self) -> None:
         for path, status in (("/redirect/", 302), ("/unauthorized/", 401)):
             response = self.client.get(path, headers={"origin": ORIGIN})
