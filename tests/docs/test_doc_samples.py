@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +112,28 @@ def test_the_fence_parser_finds_samples() -> None:
     assert len(found) >= 3
     line, code = found[0]
     assert page.read_text().splitlines()[line - 1] == code.splitlines()[0]
+
+
+def _commands() -> list[tuple[str, list[str]]]:
+    """Every ``python -m cors_core ...`` / ``cors-core ...`` command shown in a console block."""
+    found = []
+    for page in PAGES:
+        for lang in ("console", "sh", "bash", "shell"):
+            for line, code in blocks(page, lang):
+                text = code.replace("\\\n", " ")
+                for i, row in enumerate(text.splitlines()):
+                    if lang == "console" and not row.startswith("$ "):
+                        continue  # output, not a command
+                    command = row.strip().removeprefix("$ ").split("#", 1)[0].split("&&")[-1].strip()
+                    for prefix in ("python -m cors_core ", "cors-core "):
+                        if command.startswith(prefix):
+                            found.append((f"{_id(page)}:{line + i}", shlex.split(command[len(prefix) :])))
+    return found
+
+
+@pytest.mark.parametrize(("where", "argv"), _commands(), ids=[w for w, _ in _commands()])
+def test_shown_commands_parse(where: str, argv: list[str]) -> None:
+    """The options a page shows exist (parsed, not run: they may need files or servers)."""
+    from cors_core.cli import build_parser
+
+    build_parser().parse_args(argv)
