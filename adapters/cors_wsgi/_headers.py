@@ -15,16 +15,10 @@ Headers = list[tuple[str, str]]
 #: Lower-cased names the adapter rewrites in the application's headers: the CORS ones it owns, and Vary.
 _OWNED = frozenset(name.lower() for name in CORS_RESPONSE_HEADERS)
 _TOUCHED = _OWNED | {"vary"}
-#: Header name as the app spelled it -> whether it is in _TOUCHED; saves a lower() per header per response.
-_touched_cache: dict[str, bool] = {}
-_CACHE_LIMIT = 512  # header names are few; stop caching if an app invents unbounded ones
-
-
-def _is_touched(name: str) -> bool:
-    touched = name.lower() in _TOUCHED
-    if len(_touched_cache) < _CACHE_LIMIT:
-        _touched_cache[name] = touched
-    return touched
+#: Header names, as apps spell them, known not to be in _TOUCHED: one set lookup instead of a lower() per
+#: header per response. Bounded, in case an app invents header names per request.
+_untouched: set[str] = set()
+_UNTOUCHED_LIMIT = 512
 
 
 def _status_line(code: int) -> str:
@@ -72,11 +66,13 @@ def apply_decision(headers: Headers, decision: Decision) -> Headers:
 
     The application's list is never mutated (apps may reuse one list object across responses).
     """
-    cached = _touched_cache.get
+    untouched = _untouched
     for name, _ in headers:
-        touched = cached(name)
-        if touched or (touched is None and _is_touched(name)):
-            break
+        if name not in untouched:
+            if name.lower() in _TOUCHED:
+                break
+            if len(untouched) < _UNTOUCHED_LIMIT:
+                untouched.add(name)
     else:  # common case: nothing to remove or merge; the decision's own Vary value is already final
         return [*headers, *decision.headers.items()]
     out: Headers = []
