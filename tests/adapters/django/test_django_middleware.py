@@ -86,6 +86,19 @@ class SettingsTests(SimpleTestCase):
         """R9: 'null' is allowed only when listed, and then answered literally."""
         assert self.client.get("/", headers={"origin": "null"})["Access-Control-Allow-Origin"] == "null"
 
+    @override_settings(CORS_ALLOWED_ORIGINS=["null"])
+    def test_listing_null_allows_only_null(self) -> None:
+        """R9: a scheme-less Origin such as 'garbage' is not 'null' (django-cors-headers reflects it)."""
+        assert "Access-Control-Allow-Origin" not in self.client.get("/", headers={"origin": "garbage"})
+
+    @override_settings(CORS_ALLOWED_ORIGINS=["https://*.example.com", "http://localhost:*"])
+    def test_core_origin_patterns_in_allowed_origins(self) -> None:
+        """The core's pattern language works in CORS_ALLOWED_ORIGINS (django-cors-headers would never match these)."""
+        for origin in ("https://a.example.com", "https://a.b.example.com", "http://localhost:8080"):
+            assert self.client.get("/", headers={"origin": origin})["Access-Control-Allow-Origin"] == origin
+        for origin in ("https://example.com", "http://a.example.com", "https://a.example.com.evil.net"):
+            assert "Access-Control-Allow-Origin" not in self.client.get("/", headers={"origin": origin})
+
     @override_settings(CORS_ALLOW_ALL_ORIGINS=True, CORS_EXPOSE_HEADERS=["X-Total", "X-Page"])
     def test_allow_all_is_static(self) -> None:
         """R31: any origin without credentials is '*' on every response, with no Vary: Origin. R28: ACEH in setting order."""
