@@ -25,7 +25,10 @@ def running(app: Callable[..., Any], kind: str, threads: int = 8) -> Iterator[in
         from waitress.server import create_server
 
         srv: Any = create_server(app, host=LOOPBACK, port=0, threads=threads)
-        port, run, stop = int(srv.effective_port), srv.run, srv.close
+        port, run = int(srv.effective_port), srv.run
+
+        def stop() -> None:  # close inside waitress's own loop thread, or its select() sees a closed descriptor
+            srv.trigger.pull_trigger(srv.close)
     else:
         if kind == "werkzeug":
             from werkzeug.serving import make_server as make_werkzeug
