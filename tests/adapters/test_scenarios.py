@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,8 +43,77 @@ def run_wsgi(scenario: Scenario) -> Outcome:
     return Outcome(response.status_code, list(response.headers.items()), len(calls))
 
 
+def _adapter(name: str) -> Any:
+    """The adapter package, or a skip saying it is not importable (yet)."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        pytest.skip(f"{name} is not importable: {exc}")
+
+
+def run_flask(scenario: Scenario) -> Outcome:
+    """cors_flask.CORS(app, policy=...) on a Flask app whose one view answers every path and method."""
+    flask = pytest.importorskip("flask")
+    cors_flask = _adapter("cors_flask")
+    calls: list[str] = []
+    app = flask.Flask("scenarios")
+
+    @app.route("/<path:path>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+    def view(path: str) -> Any:  # OPTIONS listed: Flask's automatic OPTIONS answer would hide the app
+        calls.append(path)
+        return flask.Response(APP_BODY, status=scenario.app_status, headers=list(scenario.app_headers))
+
+    cors_flask.CORS(app, policy=Policy(**scenario.policy))
+    response = app.test_client().open(scenario.path, method=scenario.method, headers=list(scenario.headers))
+    return Outcome(response.status_code, list(response.headers.items()), len(calls))
+
+
+def _django_ready() -> Any:
+    """Django, configured minimally unless the run already configured it (the cors_django tests do)."""
+    django = pytest.importorskip("django")
+    _adapter("cors_django")
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(SECRET_KEY="scenario-tests-only", DATABASES={}, INSTALLED_APPS=[], USE_TZ=True, LOGGING_CONFIG=None)
+        django.setup()
+    return django
+
+
+def run_django(scenario: Scenario) -> Outcome:
+    """cors_django.CorsMiddleware with CORS_POLICY, in front of one view that answers every path and method."""
+    _django_ready()
+    from django.http import HttpRequest, HttpResponse
+    from django.test import Client as DjangoClient
+    from django.test import override_settings
+    from django.urls import re_path
+
+    calls: list[str] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        calls.append(request.path)
+        response = HttpResponse(APP_BODY, status=scenario.app_status)
+        for name, value in scenario.app_headers:
+            response[name] = value
+        return response
+
+    urlconf = types.ModuleType("scenario_urls")  # a URLconf may be a module object; it must be hashable
+    urlconf.urlpatterns = [re_path(r"^.*$", view)]  # type: ignore[attr-defined]
+    with override_settings(
+        ROOT_URLCONF=urlconf,
+        MIDDLEWARE=["cors_django.CorsMiddleware"],
+        CORS_POLICY=Policy(**scenario.policy),
+        ALLOWED_HOSTS=["*"],
+        DEBUG=False,
+    ):
+        response = DjangoClient().generic(scenario.method, scenario.path, headers=dict(scenario.headers))
+    return Outcome(response.status_code, list(response.items()), len(calls))
+
+
 RUNNERS: dict[str, Callable[[Scenario], Outcome]] = {
     "wsgi": run_wsgi,
+    "flask": run_flask,
+    "django": run_django,
 }
 
 
