@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from cors_core import Policy, PolicySet, RequestKind, RequestMeta, decide
+from cors_core import Policy, PolicySet, RequestKind, decide
 
 from ._errors import error_response
 from ._headers import apply_decision, status_line
+from .environ import decoded_path, request_meta
 
 if TYPE_CHECKING:
     from _typeshed import OptExcInfo
@@ -18,17 +19,8 @@ if TYPE_CHECKING:
 
 _OUT_OF_SCOPE = RequestKind.OUT_OF_SCOPE
 _PREFLIGHT = RequestKind.PREFLIGHT
-_new_tuple = tuple.__new__  # RequestMeta is a NamedTuple: build it without the keyword-parsing __new__
 _NO_BODY: tuple[bytes, ...] = ()
 _NO_LENGTH = ("Content-Length", "0")
-
-
-def _decode_path(path: str) -> str:
-    """PEP 3333 gives PATH_INFO as bytes decoded with latin-1; policies are written in real (UTF-8) text."""
-    try:
-        return path.encode("latin-1").decode("utf-8", "replace")
-    except UnicodeEncodeError:  # the server already decoded it as text
-        return path
 
 
 class CORSMiddleware:
@@ -51,26 +43,12 @@ class CORSMiddleware:
             raise TypeError("app must be a WSGI application (a callable taking environ and start_response)")
         self.app = app
         self.policy = policy
-        self._scoped = isinstance(policy, PolicySet)  # only a PolicySet looks at the path
+        self._scoped = isinstance(policy, PolicySet)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        get = environ.get
-        path = get("PATH_INFO") or "/"
-        if self._scoped and not path.isascii():
-            path = _decode_path(path)
-        meta: RequestMeta = _new_tuple(
-            RequestMeta,
-            (
-                environ["REQUEST_METHOD"],
-                path,
-                get("HTTP_ORIGIN"),
-                get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
-                get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-                get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
-                None,  # origin_count: a WSGI server joins repeated fields with ',', which decide() refuses (R7)
-            ),
-        )
-        decision = decide(meta, self.policy)
+        # Only a PolicySet looks at the path; a single Policy skips the decoding.
+        path = decoded_path(environ) if self._scoped else environ.get("PATH_INFO") or "/"
+        decision = decide(request_meta(environ, path), self.policy)
         kind = decision.kind
         if kind is _OUT_OF_SCOPE:
             return self.app(environ, start_response)

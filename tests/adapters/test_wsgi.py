@@ -503,3 +503,18 @@ def test_werkzeug_debugger_inside_gets_cors_headers_on_its_page() -> None:
     assert r.status_code == 500
     assert b"debug me" in r.data
     assert r.headers["Access-Control-Allow-Origin"] == ORIGIN  # R27
+
+
+def test_environ_helpers_read_the_request_as_pep_3333_gives_it() -> None:
+    from cors_wsgi.environ import decoded_path, request_meta
+
+    assert decoded_path({"PATH_INFO": "/caf\u00c3\u00a9"}) == "/caf\u00e9"  # UTF-8 bytes that arrived as latin-1
+    assert decoded_path({"PATH_INFO": "/\u00ff"}) == "/\ufffd"  # not UTF-8: replaced, as werkzeug does
+    assert decoded_path({"PATH_INFO": ""}) == "/"
+    meta = request_meta(
+        _environ(REQUEST_METHOD="OPTIONS", HTTP_ORIGIN=ORIGIN, HTTP_ACCESS_CONTROL_REQUEST_METHOD="PUT",
+                 HTTP_ACCESS_CONTROL_REQUEST_HEADERS="x-a", HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK="true"),
+        "/p",
+    )
+    assert meta == ("OPTIONS", "/p", ORIGIN, "PUT", "x-a", "true", None)
+    assert meta.origin_count is None  # WSGI cannot count repeated fields
