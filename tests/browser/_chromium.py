@@ -107,7 +107,7 @@ class Chromium:
     def _submit(self, coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
 
-    def run_all(self, jobs: Sequence[Callable[[Any], Coroutine[Any, Any, T]]], concurrency: int = 8,
+    def run_all(self, jobs: Sequence[Callable[[Any], Coroutine[Any, Any, T]]], concurrency: int = 4,
                 timeout: float = 90) -> list[T | BaseException]:
         """Run every ``job(browser)`` with at most *concurrency* at a time; a job's exception is its result."""
 

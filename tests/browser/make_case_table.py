@@ -31,9 +31,10 @@ the table:
 4. **The oracle on the real bytes**: `check_preflight`, `check_actual` and `exposed_headers`, applied to
    the responses the server really sent, agree with what Chromium did with them.
 
-The expected outcomes are the Fetch Standard's, except where a row says Chromium departs from it.
-The oracle runs with `strict_authorization={strict}`, the setting that matches this Chromium: it lets
-`Access-Control-Allow-Headers: *` cover `Authorization`, which the Standard forbids. Our server stays
+The expected outcomes are the Fetch Standard's, except where a row says Chromium departs from it
+(measured with Debian's Chromium 156.0.8078.108). The oracle runs with `strict_authorization={strict}`,
+the setting that matches this Chromium: it lets `Access-Control-Allow-Headers: *` cover `Authorization`,
+which the Standard forbids. Our server stays
 strict: with `allow_headers=['*']` it refuses a preflight that asks for `Authorization` unless it is listed.
 
 Run them with `pytest -m browser`. Without Chromium the tests skip; with `CORS_REQUIRE_BROWSER=1`
