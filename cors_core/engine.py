@@ -82,11 +82,14 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
             return _refused(kind, meta, policy, "request-headers-too-long", 403)
         seen = set()
         for item in raw.split(","):  # R20
-            name = item.strip(" \t").lower()
-            if not name or name in seen:
+            name = item.strip(" \t")
+            if not name:
                 continue
-            if not is_token(name):
+            if not is_token(name):  # validate before lowercasing: 'K' (U+212A KELVIN SIGN).lower() is ASCII 'k'
                 return _refused(kind, meta, policy, "request-headers-malformed", 403)
+            name = name.lower()
+            if name in seen:
+                continue
             seen.add(name)
             names.append(name)
             if len(names) > policy.max_request_headers:

@@ -73,6 +73,8 @@ def _canonical_host(host: str, option: str, raw: str, problems: list[ConfigProbl
             problems.append(InvalidOrigin(option, raw, "the IPv6 address has no closing ']'", "write it as [::1]"))
             return None
         try:
+            if "%" in host:  # ipaddress accepts a zone id (fe80::1%eth0); the URL Standard does not
+                raise ValueError(host)
             addr = ipaddress.IPv6Address(host[1:-1])
         except ValueError:
             problems.append(InvalidOrigin(option, raw, "the IPv6 address is malformed", "write a valid address such as [::1]"))
@@ -149,8 +151,8 @@ def _parse(raw: str, option: str, problems: list[ConfigProblem], allow_wildcards
         wildcard, rest = True, rest[2:]
     port: int | None = None
     if rest.startswith("["):
-        host, _, after = rest.partition("]")
-        host += "]"
+        host, closed, after = rest.partition("]")
+        host += closed  # without ']' the host stays unclosed and is reported below
         port_text = after[1:] if after.startswith(":") else None
         if after and port_text is None:
             bad("unexpected text after the IPv6 address", "write e.g. http://[::1]:8000")

@@ -52,7 +52,7 @@ class PolicySet:
 
     def __init__(
         self,
-        rules: Mapping[RuleKey, Policy] | Iterable[tuple[RuleKey, Policy]],
+        rules: Mapping[str, Policy] | Mapping[re.Pattern[str], Policy] | Mapping[RuleKey, Policy] | Iterable[tuple[RuleKey, Policy]],
         default: Policy | None = None,
     ) -> None:
         problems: list[ConfigProblem] = []

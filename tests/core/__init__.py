@@ -1,0 +1,1 @@
+"""Tests of the framework-free core (cors_core): rules R1-R38, policy validation, oracle, CLI."""

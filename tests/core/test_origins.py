@@ -1,0 +1,183 @@
+"""The origin pattern language, ports, regexes and the dynamic origin_check (R5, R7, R8)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cors_core import Policy
+
+from ._support import actual, preflight, recording_check
+
+
+def grants(policy: Policy, origin: str) -> bool:
+    d = actual(policy, origin=origin)
+    return d.allowed and d.get("Access-Control-Allow-Origin") == origin
+
+
+WILD = Policy(["https://*.example.com"])
+
+
+@pytest.mark.parametrize(
+    ("origin", "expected"),
+    [
+        ("https://a.example.com", True),
+        ("https://a.b.example.com", True),
+        ("https://x-1.y_2.example.com", True),
+        ("https://example.com", False),
+        ("https://aexample.com", False),
+        ("https://.example.com", False),
+        ("https://a.example.com.evil.net", False),
+        ("https://a.example.comm", False),
+        ("http://a.example.com", False),
+        ("wss://a.example.com", False),
+        ("https://a.example.com:8443", False),
+        ("https://a.example.com:443", False),
+        ("https://A.example.com", False),
+        ("https://a.example.com.", False),
+        ("https://a.example.com/", False),
+        ("https://user@a.example.com", False),
+        ("https://a.example.com\r\n", False),
+    ],
+)
+def test_R8_subdomain_pattern(origin: str, expected: bool) -> None:
+    assert grants(WILD, origin) is expected
+    assert preflight(WILD, origin=origin, method="GET").allowed is expected
+
+
+def test_R8_pattern_with_explicit_port() -> None:
+    p = Policy(["https://*.example.com:8443"])
+    assert grants(p, "https://a.example.com:8443")
+    assert not grants(p, "https://a.example.com")
+    assert not grants(p, "https://a.example.com:8444")
+
+
+@pytest.mark.parametrize(
+    ("origin", "expected"),
+    [
+        ("http://localhost", True),
+        ("http://localhost:3000", True),
+        ("http://localhost:65535", True),
+        ("https://localhost:3000", False),
+        ("http://localhost.evil.net:3000", False),
+        ("http://localhost:03000", False),
+        ("http://localhost:99999", False),
+        ("http://localhost:", False),
+        ("http://sub.localhost:3000", False),
+    ],
+)
+def test_any_port_pattern(origin: str, expected: bool) -> None:
+    assert grants(Policy(["http://localhost:*"]), origin) is expected
+
+
+def test_wildcard_host_and_any_port_together() -> None:
+    p = Policy(["https://*.example.com:*"])
+    assert grants(p, "https://a.example.com") and grants(p, "https://a.b.example.com:9000")
+    assert not grants(p, "https://example.com:9000") and not grants(p, "http://a.example.com:9000")
+
+
+def test_wildcard_over_ip_is_refused() -> None:
+    from cors_core import PolicyError
+
+    with pytest.raises(PolicyError):
+        Policy(["http://*.127.0.0.1"])
+
+
+def test_exact_and_pattern_entries_combine() -> None:
+    p = Policy(["https://example.com", "https://*.example.com", "null"])
+    for origin in ("https://example.com", "https://www.example.com", "null"):
+        assert grants(p, origin)
+
+
+# Regexes (compatibility): always full-match, compiled once.
+
+
+def test_regex_is_full_matched_not_searched() -> None:
+    p = Policy(origin_regexes=[r"https://app\.example\.com"])
+    assert grants(p, "https://app.example.com")
+    assert not grants(p, "https://app.example.com.evil.net")
+    assert not grants(p, "https://evil.net?https://app.example.com")
+    assert not grants(p, "xhttps://app.example.com")
+
+
+def test_compiled_regexes_are_accepted_and_flags_kept() -> None:
+    p = Policy(origin_regexes=[re.compile(r"https://[a-z]+\.example\.com")])
+    assert grants(p, "https://app.example.com") and not grants(p, "https://app.example.com:1")
+
+
+def test_regex_only_sees_well_formed_origins() -> None:
+    """A permissive regex cannot make a malformed Origin (path, spaces, CR/LF) be echoed (R7, R35)."""
+    p = Policy(origin_regexes=[r"https://(.+)\.example\.com(.*)"])
+    assert grants(p, "https://a.example.com")
+    for bad in ("https://a.example.com/x", "https://a.example.com\r\nX: y", "https://a b.example.com", "https://a.example.com, https://b"):
+        assert not grants(p, bad)
+
+
+# Dynamic origin_check
+
+
+def test_origin_check_decides_per_origin() -> None:
+    p = Policy(origin_check=lambda o: o.endswith(".trusted.example"))
+    assert grants(p, "https://a.trusted.example")
+    assert not grants(p, "https://a.untrusted.example")
+    assert actual(p, origin="https://x.example").vary == ("Origin",)
+
+
+def test_origin_check_not_cacheable_is_called_every_time() -> None:
+    calls: list[str] = []
+    p = Policy(origin_check=recording_check(calls))
+    for _ in range(3):
+        assert grants(p, "https://a.example")
+    assert calls == ["https://a.example"] * 3
+
+
+def test_origin_check_cacheable_is_called_once_per_origin() -> None:
+    calls: list[str] = []
+    p = Policy(origin_check=recording_check(calls, lambda o: o.startswith("https://")), origin_check_cacheable=True)
+    for _ in range(3):
+        assert grants(p, "https://a.example")
+        assert not grants(p, "http://a.example")
+    assert calls == ["https://a.example", "http://a.example"]
+
+
+def test_origin_check_exception_refuses_and_does_not_raise() -> None:
+    def boom(origin: str) -> bool:
+        raise RuntimeError("database down")
+
+    p = Policy(origin_check=boom, allow_methods=["PUT"])
+    d = actual(p, origin="https://a.example")
+    assert not d.allowed and "Access-Control-Allow-Origin" not in d and d["Vary"] == "Origin"
+    assert not preflight(p, origin="https://a.example").allowed
+
+
+def test_origin_check_must_return_true_exactly() -> None:
+    """A truthy non-bool (e.g. a match object) is not an approval: the check must say True."""
+    p = Policy(origin_check=lambda o: 1)  # type: ignore[arg-type,return-value]
+    assert not grants(p, "https://a.example")
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["null", "NULL", "https://a.example/", "https://a.example:0", "https://a.example:00080", "https://A.example", "https://a.example\n",
+     "https://a.example, https://b.example", "", "a.example", "https://" + "a" * 2000 + ".example"],
+)
+def test_origin_check_only_sees_well_formed_origins(origin: str) -> None:
+    seen: list[str] = []
+    p = Policy(origin_check=recording_check(seen))
+    assert not grants(p, origin)
+    assert seen == []
+
+
+def test_origin_check_is_not_consulted_for_listed_origins() -> None:
+    seen: list[str] = []
+    p = Policy(["https://listed.example"], origin_check=recording_check(seen))
+    assert grants(p, "https://listed.example") and seen == []
+    assert grants(p, "https://other.example") and seen == ["https://other.example"]
+
+
+def test_origin_check_is_not_consulted_for_repeated_origin_fields() -> None:
+    seen: list[str] = []
+    p = Policy(origin_check=recording_check(seen))
+    assert not actual(p, origin="https://a.example", origin_count=2).allowed
+    assert seen == []
