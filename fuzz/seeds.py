@@ -12,6 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fuzz_decide as d
+import fuzz_wsgi as wsgi
 from _input import Writer
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -90,14 +91,22 @@ def origins_seeds() -> list[bytes]:
     return [
         origins_seed(["https://app.example.com"], [], ["https://app.example.com", "https://APP.example.com", "https://app.example.com."]),
         origins_seed(["https://*.example.com"], [], ["https://a.example.com", "https://example.com", "https://aexample.com"]),
-        origins_seed(["https://*.example.com"], [], ["https://a.example.com.evil.net", "http://a.example.com", "https://a.example.com:8443"]),
-        origins_seed(["https://*.example.com:*"], [], ["https://a.example.com:1", "https://a.example.com:0", "https://a.example.com:65536"]),
+        origins_seed(
+            ["https://*.example.com"], [], ["https://a.example.com.evil.net", "http://a.example.com", "https://a.example.com:8443"]
+        ),
+        origins_seed(
+            ["https://*.example.com:*"], [], ["https://a.example.com:1", "https://a.example.com:0", "https://a.example.com:65536"]
+        ),
         origins_seed(["http://localhost:*", "null"], [], ["http://localhost", "http://localhost:5173", "null", "NULL"]),
         origins_seed(["http://[0:0::1]:8080"], [], ["http://[::1]:8080", "http://[0:0::1]:8080", "http://[::1]:08080"]),
         origins_seed(["https://bücher.example"], [], ["https://xn--bcher-kva.example", "https://b\xfccher.example"]),
         origins_seed(["HTTPS://Example.COM:443"], [], ["https://example.com", "https://example.com:443"]),
-        origins_seed(["https://a.com"], [0, 1], ["https://x.example.com", "https://x.example.com.evil.net", "https://pr-1.preview.example.net:99"]),
-        origins_seed(["https://a.com"], [3], ["https://example.com", "https://example.org", "https://example.comx", "xhttps://example.org"]),
+        origins_seed(
+            ["https://a.com"], [0, 1], ["https://x.example.com", "https://x.example.com.evil.net", "https://pr-1.preview.example.net:99"]
+        ),
+        origins_seed(
+            ["https://a.com"], [3], ["https://example.com", "https://example.org", "https://example.comx", "xhttps://example.org"]
+        ),
         origins_seed(["https://a.com"], [5, 6], ["https://" + "a" * 40 + "!.example.com", "https://exampleXcom"]),
         origins_seed(["chrome-extension://abcdefghijklmnopabcdefghijklmnop"], [2], ["chrome-extension://abcdefghijklmnopabcdefghijklmnop"]),
         origins_seed(["https://*.co.uk"], [], ["https://evil.co.uk"]),
@@ -105,9 +114,41 @@ def origins_seeds() -> list[bytes]:
     ]
 
 
+def wsgi_seed(target: int, method: str, path: str, origin: str | None, acrm: str | None, status: int, app: list[tuple[str, str]]) -> bytes:
+    """An input for fuzz_wsgi: a request and what the application answers."""
+    w = Writer().byte(target).pick_or_text(("GET", "OPTIONS", "POST"), method).choice(d.PATHS, path)
+    for value, options in ((origin, d.ORIGINS), (acrm, d.METHODS)):
+        if value is None:
+            w.byte(0)
+        else:
+            w.byte(1).pick_or_text(options, value)
+    w.byte(0).choice((200, 204, 304, 404, 500), status).byte(len(app))
+    for name, value in app:
+        w.choice(wsgi.APP_NAMES, name).choice(wsgi.APP_VALUES, value)
+    return w.getvalue()
+
+
+def wsgi_seeds() -> list[bytes]:
+    o = "https://app.example.com"
+    return [
+        wsgi_seed(0, "GET", "/", o, None, 200, [("Vary", "Accept-Encoding"), ("Content-Type", "text/plain")]),
+        wsgi_seed(0, "GET", "/", o, None, 200, [("vary", "*")]),
+        wsgi_seed(
+            0, "GET", "/", "https://evil.example", None, 404, [("Access-Control-Allow-Origin", "https://evil.example"), ("VARY", "origin")]
+        ),
+        wsgi_seed(1, "GET", "/", o, None, 500, [("access-control-allow-credentials", "true"), ("Vary", " , ,")]),
+        wsgi_seed(2, "GET", "/", o, None, 304, [("Access-Control-Expose-Headers", "*"), ("X-Total", "Origin")]),
+        wsgi_seed(3, "GET", "/", o, None, 200, [("X-CORS-Reason", "true")]),
+        wsgi_seed(0, "OPTIONS", "/", o, "PUT", 200, [("Vary", "Origin")]),
+        wsgi_seed(5, "GET", "/other", o, None, 200, [("Access-Control-Allow-Origin", "*")]),
+        wsgi_seed(5, "GET", "/public", None, None, 200, [("Vary", "Origin, Accept")]),
+        wsgi_seed(2, "GET", "/", None, None, 200, []),
+    ]
+
+
 def write() -> int:
     count = 0
-    for name, seeds in (("decide", decide_seeds()), ("origins", origins_seeds())):
+    for name, seeds in (("decide", decide_seeds()), ("origins", origins_seeds()), ("wsgi", wsgi_seeds())):
         folder = CORPUS / name
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob("seed-*"):
