@@ -1,1 +1,14 @@
-"""cors_flask: the flask adapter of cors_core (see docs/flask.md)."""
+"""cors_flask: CORS for Flask apps, configured like flask-cors, decided by cors_core (see docs/flask.md).
+
+``CORS(app, **options)`` for an app or blueprint, ``@cross_origin(**options)`` for one view.
+The options are flask-cors's; ``docs/migrating-from-flask-cors.md`` lists where they differ.
+"""
+
+from cors_core import PolicyError
+
+from ._decorator import cross_origin
+from ._extension import CORS
+
+__version__ = "0.1.0"
+
+__all__ = ["CORS", "PolicyError", "__version__", "cross_origin"]

@@ -1,0 +1,195 @@
+"""``CORS(app)``: app- and blueprint-wide CORS, applied by one layer around ``app.wsgi_app``.
+
+The layer answers preflights before Flask sees the request at all (so before every
+``before_request`` handler, auth included, and before routing), which is why unrouted paths and
+routes without OPTIONS get their preflight answered too. Every other response Flask produces,
+error pages from ``abort()``, routing 404/405 and the 500 of an unhandled exception included,
+passes through the layer's ``start_response``, where the CORS headers are put on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, cast
+
+from cors_wsgi._headers import apply_decision as apply_to_header_list
+from cors_wsgi._headers import status_line
+from cors_wsgi.environ import decoded_path, request_meta
+from flask import Blueprint, Flask
+from flask.blueprints import BlueprintSetupState
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from cors_core import Policy, PolicySet, RequestKind, decide
+
+from ._decorator import ENVIRON_KEY, VIEW_ATTR
+from ._translate import check_names, policy_set_from_options
+
+if TYPE_CHECKING:
+    from _typeshed import OptExcInfo
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+_EXTENSION_KEY = "cors_flask"
+_OUT_OF_SCOPE = RequestKind.OUT_OF_SCOPE
+_PREFLIGHT = RequestKind.PREFLIGHT
+
+
+class _AppState:
+    """Everything CORS knows about one app: its app-wide and blueprint installs, and the WSGI layer."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.app_policies: list[Policy | PolicySet] = []  # latest install first (flask-cors: the last one wins)
+        self.policy: Policy | PolicySet | None = None  # the single app-wide policy, when there is exactly one
+        self.blueprints: dict[str, tuple[Policy | PolicySet, str]] = {}  # registered name -> (policy, url_prefix)
+        self._views = app.view_functions
+        self._views_seen = -1  # len(view_functions) when last scanned for @cross_origin views
+        self._decorated = False
+        app.wsgi_app = _CORSLayer(self, app.wsgi_app)  # type: ignore[method-assign]
+
+    @classmethod
+    def of(cls, app: Flask) -> _AppState:
+        state: _AppState | None = app.extensions.get(_EXTENSION_KEY)
+        if state is None:
+            state = app.extensions[_EXTENSION_KEY] = cls(app)
+        return state
+
+    def add_app_policy(self, policy: Policy | PolicySet) -> None:
+        self.app_policies.insert(0, policy)
+        self.policy = policy if len(self.app_policies) == 1 else None
+
+    def route_scoped(self) -> bool:
+        """True if some CORS is tied to routes (a blueprint install or a ``@cross_origin`` view)."""
+        if self.blueprints:
+            return True
+        views = self._views
+        if len(views) != self._views_seen:  # views are added at startup; re-scan only when their number changes
+            self._views_seen = len(views)
+            self._decorated = any(hasattr(view, VIEW_ATTR) for view in views.values())
+        return self._decorated
+
+    def _endpoint(self, environ: WSGIEnvironment) -> str | None:
+        """The endpoint Flask will route this request to, or the one of its path for a 405; None if unrouted."""
+        app = self.app
+        try:
+            adapter: Any = app.create_url_adapter(app.request_class(environ))
+            try:
+                rule, _ = adapter.match(return_rule=True)
+            except MethodNotAllowed as exc:  # the path is routed, for other methods
+                rule, _ = adapter.match(method=next(iter(exc.valid_methods or ("GET",))), return_rule=True)
+            return rule.endpoint  # type: ignore[no-any-return]
+        except HTTPException:  # 404, or a redirect to the canonical URL
+            return None
+
+    def policy_for(self, environ: WSGIEnvironment, path: str) -> Policy | PolicySet | None:
+        """Which policy speaks for this request: its view's decorator, its blueprint's CORS, or the app's."""
+        if self.route_scoped():
+            endpoint = self._endpoint(environ)
+            if endpoint is not None:
+                view_cors = getattr(self._views.get(endpoint), VIEW_ATTR, None)
+                if view_cors is not None:
+                    return view_cors.policy(self.app)  # type: ignore[no-any-return]
+            found = self._blueprint_policy(endpoint, path)
+            if found is not None:
+                return found
+        for policy in self.app_policies:
+            if isinstance(policy, Policy) or policy.policy_for(path) is not None:
+                return policy
+        return None
+
+    def _blueprint_policy(self, endpoint: str | None, path: str) -> Policy | PolicySet | None:
+        if endpoint is not None:
+            name = endpoint.rpartition(".")[0]
+            while name:  # innermost blueprint first
+                entry = self.blueprints.get(name)
+                if entry is not None:
+                    return entry[0]
+                name = name.rpartition(".")[0]
+            return None
+        for policy, prefix in self.blueprints.values():  # unrouted path: the blueprint whose url_prefix holds it
+            if prefix and (path == prefix or path.startswith(prefix.rstrip("/") + "/")):
+                return policy
+        return None
+
+
+class _CORSLayer:
+    """The WSGI callable put in place of ``app.wsgi_app``."""
+
+    __slots__ = ("state", "wrapped")
+
+    def __init__(self, state: _AppState, wrapped: WSGIApplication) -> None:
+        self.state = state
+        self.wrapped = wrapped
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        state = self.state
+        path = decoded_path(environ)
+        if path[0] != "/":  # as werkzeug's request.path (test clients may omit it)
+            path = "/" + path
+        policy = state.policy
+        if policy is None or state.blueprints or state._decorated or len(state._views) != state._views_seen:
+            policy = state.policy_for(environ, path)
+            if policy is None:
+                return self.wrapped(environ, start_response)
+        meta = request_meta(environ, path)
+        decision = decide(meta, policy)
+        kind = decision.kind
+        if kind is _OUT_OF_SCOPE:
+            return self.wrapped(environ, start_response)
+        if kind is _PREFLIGHT:  # answered here: no before_request, no view, no auth
+            start_response(status_line(decision.status or 204), [*decision.headers.items()])
+            return ()
+        environ[ENVIRON_KEY] = decision  # tells @cross_origin that its headers are applied here
+
+        def cors_start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
+        ) -> Callable[[bytes], object]:
+            return start_response(status, apply_to_header_list(headers, decision), exc_info)
+
+        return self.wrapped(environ, cors_start_response)
+
+
+class CORS:
+    """Cross-origin resource sharing for a Flask app or blueprint, configured like flask-cors.
+
+    ``CORS(app, **options)`` or ``CORS(**options).init_app(app)``. Options (flask-cors names):
+    ``resources``, ``origins``, ``methods``, ``allow_headers``, ``expose_headers``,
+    ``supports_credentials``, ``max_age``, ``allow_private_network``, and the accepted-but-fixed
+    ``send_wildcard``, ``vary_header``, ``always_send``, ``automatic_options``,
+    ``intercept_exceptions``. Precedence: resource options > init_app kwargs > constructor kwargs >
+    ``app.config['CORS_*']`` > defaults. Or pass ``policy=`` a cors_core Policy or PolicySet.
+    The configuration is validated and translated when it is installed; problems raise
+    :class:`cors_core.PolicyError` with flask-cors option names and a fix for each.
+    """
+
+    def __init__(self, app: Flask | Blueprint | None = None, *, policy: Policy | PolicySet | None = None, **options: Any) -> None:
+        check_names(options, "")
+        if policy is not None and options:
+            raise TypeError("CORS(policy=...) takes no other options: the policy already says everything")
+        if policy is not None and not isinstance(policy, (Policy, PolicySet)):
+            raise TypeError(f"policy must be a cors_core Policy or PolicySet, not {type(policy).__name__}")
+        self._options = options
+        self._policy = policy
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask | Blueprint, **options: Any) -> None:
+        """Install on *app* (a Flask app, or a Blueprint before it is registered)."""
+        check_names(options, "")
+        if self._policy is not None and options:
+            raise TypeError("CORS(policy=...) takes no other options in init_app either")
+        if isinstance(app, Blueprint):
+            self._init_blueprint(app, options)
+            return
+        policy = self._policy or policy_set_from_options(app.config, self._options, options)
+        _AppState.of(app).add_app_policy(policy)
+
+    def _init_blueprint(self, blueprint: Blueprint, options: dict[str, Any]) -> None:
+        """Translate when the blueprint is registered, with that app's config; scope it to the blueprint."""
+
+        def register(state: BlueprintSetupState) -> None:
+            policy = self._policy or policy_set_from_options(state.app.config, self._options, options)
+            name = getattr(state, "name", blueprint.name)
+            _AppState.of(cast(Flask, state.app)).blueprints[name] = (policy, state.url_prefix or "")
+
+        blueprint.record(register)
+

@@ -1,0 +1,309 @@
+"""Translate flask-cors options (kwargs, ``CORS_*`` config, ``resources``) into cors_core policies, once.
+
+Nothing here runs per request. Every problem of every resource is collected and raised together
+as one :class:`cors_core.PolicyError`, with flask-cors option names in the messages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from cors_core import (
+    ConfigProblem,
+    InsecureConfiguration,
+    InvalidHeaderName,
+    InvalidOrigin,
+    InvalidPathRule,
+    InvalidValue,
+    Policy,
+    PolicyError,
+    PolicySet,
+)
+
+from .core import CONFIG_OPTIONS, DEFAULT_OPTIONS
+
+#: Characters from which flask-cors guesses that a string is a regular expression.
+_REGEX_HINTS = frozenset("*\\]?$^[()")
+
+#: flask-cors option names (keys of DEFAULT_OPTIONS) plus cors_core options passed through unchanged.
+_PASSTHROUGH = (
+    "dangerously_allow_credentials_with_any_origin",
+    "dangerously_allow_insecure_origins",
+    "dangerously_allow_public_suffix_wildcards",
+    "preflight_status",
+    "debug",
+)
+KNOWN_OPTIONS = frozenset(DEFAULT_OPTIONS) | frozenset(_PASSTHROUGH)
+
+#: Core option name -> the flask-cors name a user wrote, for error messages.
+_USER_NAMES = {"allow_credentials": "supports_credentials", "allow_methods": "methods", "origin_regexes": "origins"}
+
+
+def config_options(config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The options set through ``CORS_*`` keys of an app config (keys whose value is None are unset)."""
+    if not config:
+        return {}
+    out: dict[str, Any] = {}
+    for key in CONFIG_OPTIONS:
+        value = config.get(key)
+        if value is not None:
+            out[key[5:].lower()] = value
+    return out
+
+
+def merge(config: Mapping[str, Any] | None, *layers: Mapping[str, Any]) -> dict[str, Any]:
+    """Defaults < app.config ``CORS_*`` < each layer in turn (kwargs, then resource options)."""
+    options: dict[str, Any] = dict(DEFAULT_OPTIONS)
+    options.update(config_options(config))
+    for layer in layers:
+        options.update(layer)
+    return options
+
+
+def check_names(options: Mapping[str, Any], where: str) -> None:
+    """Refuse unknown option names (flask-cors only logs them, so a typo silently changes nothing)."""
+    unknown = sorted(set(options) - KNOWN_OPTIONS)
+    if unknown:
+        raise TypeError(f"unknown CORS option(s) {', '.join(unknown)}{where}; known options: {', '.join(sorted(DEFAULT_OPTIONS))}")
+
+
+def _items(value: Any) -> list[Any]:
+    """A scalar or an iterable as a list; a str or compiled regex is one item."""
+    if value is None:
+        return []
+    if isinstance(value, (str, re.Pattern)) or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
+
+
+def _split(value: Any) -> list[Any]:
+    """Like _items, but a str is a comma-separated list (flask-cors sends a str as the header value)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return _items(value)
+
+
+def _is_origin_pattern(text: str) -> bool:
+    """True for the core's pattern language: ``https://*.example.com`` and/or a final ``:*`` port."""
+    plain = text.replace("://*.", "://", 1)
+    if plain.endswith(":*"):
+        plain = plain[:-2]
+    return plain != text and _REGEX_HINTS.isdisjoint(plain)
+
+
+def _origins(value: Any, problems: list[ConfigProblem]) -> tuple[list[str] | str, list[re.Pattern[str]]]:
+    """Split flask-cors ``origins`` into exact origins / patterns and compiled regexes."""
+    exact: list[str] = []
+    regexes: list[re.Pattern[str]] = []
+    for item in _items(value):
+        if isinstance(item, re.Pattern):
+            regexes.append(item)
+        elif not isinstance(item, str):
+            problems.append(InvalidOrigin("origins", item, "an origin must be a string or a compiled regex", "write 'https://app.example.com'"))
+        elif item in ("*", ".*"):
+            return "*", []  # flask-cors reads '*' anywhere in the list as "every origin"
+        elif _is_origin_pattern(item) or _REGEX_HINTS.isdisjoint(item):
+            exact.append(item)
+        else:
+            try:
+                regexes.append(re.compile(item, re.IGNORECASE))
+            except re.error as exc:
+                problems.append(InvalidOrigin("origins", item, f"it looks like a regular expression but does not compile ({exc})", "fix"))
+    return exact, regexes
+
+
+def _methods(value: Any, problems: list[ConfigProblem]) -> list[str]:
+    out: list[str] = []
+    for item in _split(value):
+        if isinstance(item, str):
+            out.append(item.strip().upper())
+        else:
+            problems.append(InvalidValue("methods", item, "a method must be a string", "write e.g. ['GET', 'POST']"))
+    return out
+
+
+def _allow_headers(value: Any, problems: list[ConfigProblem]) -> list[str]:
+    out: list[str] = []
+    for item in _split(value):
+        if isinstance(item, str) and item in ("*", ".*"):
+            out.append("*")
+        elif isinstance(item, str) and _REGEX_HINTS.isdisjoint(item):
+            out.append(item)
+        else:
+            problems.append(
+                InvalidHeaderName(
+                    "allow_headers",
+                    getattr(item, "pattern", item),
+                    "regular expressions are not supported for request header names",
+                    "list the header names, or use '*' (every name except Authorization; add 'Authorization' to the list if you need it)",
+                )
+            )
+    return out
+
+
+def _max_age(value: Any, problems: list[ConfigProblem]) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, timedelta):
+        return int(value.total_seconds())
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    problems.append(InvalidValue("max_age", value, "it must be a number of seconds or a timedelta", "e.g. max_age=600"))
+    return None
+
+
+def _strict_flag(name: str, value: Any, problems: list[ConfigProblem]) -> bool:
+    if isinstance(value, bool):
+        return value
+    problems.append(InvalidValue(name, value, "it must be True or False (a string 'false' would read as true)", f"write {name}=False"))
+    return False
+
+
+def _user_problem(problem: ConfigProblem, where: str) -> ConfigProblem:
+    """Restate a core problem with the flask-cors option name and the place it was configured."""
+    option = _USER_NAMES.get(problem.option, problem.option) + where
+    if isinstance(problem, InsecureConfiguration) and problem.value == "*" and problem.option == "origins":
+        return InsecureConfiguration(
+            option,
+            "*",
+            "supports_credentials=True with every origin allowed (origins='*', flask-cors's default): flask-cors would "
+            "reflect any origin with credentials, so every website could read your users' authenticated responses",
+            "list the origins that may send credentials, e.g. origins=['https://app.example.com']",
+        )
+    return type(problem)(option, problem.value, problem.message, problem.fix)
+
+
+def policy_from_options(options: Mapping[str, Any], where: str = "") -> Policy:
+    """Build the one Policy that a merged set of flask-cors options means (see the migration guide)."""
+    problems: list[ConfigProblem] = []
+    origins, regexes = _origins(options.get("origins"), problems)
+    kwargs: dict[str, Any] = {
+        "origins": origins,
+        "origin_regexes": regexes,
+        "allow_methods": _methods(options.get("methods"), problems),
+        "allow_headers": _allow_headers(options.get("allow_headers"), problems),
+        # flask-cors sends the names sorted; a str is sent as it is, i.e. a comma-separated list.
+        "expose_headers": sorted(_split(options.get("expose_headers")), key=str),
+        "max_age": _max_age(options.get("max_age"), problems),
+        "allow_credentials": _strict_flag("supports_credentials", options.get("supports_credentials", False), problems),
+        "allow_private_network": _strict_flag("allow_private_network", options.get("allow_private_network", False), problems),
+    }
+    for name in _PASSTHROUGH:
+        if name in options:
+            kwargs[name] = options[name]
+    try:
+        policy = Policy(**kwargs)
+    except PolicyError as exc:
+        problems += exc.problems
+        policy = None
+    if problems or policy is None:
+        if any(isinstance(p, InvalidOrigin) and not p.message.startswith("no origin") for p in problems):
+            problems = [p for p in problems if not p.message.startswith("no origin")]  # only a consequence of the others
+        raise PolicyError([_user_problem(p, where) for p in problems])
+    return policy
+
+
+#: What the default resource r'/*' becomes: every path.
+_EVERY_PATH = "(?:/.*)?"
+
+
+def _glob_regex(text: str) -> str | None:
+    """The full-match regex of a path whose only special character is '*', or None if it is not such a glob.
+
+    ``/api/*`` means ``/api`` and everything below it; any other ``*`` means "any characters".
+    A '*' after '.', ')' or ']' is regex syntax, so the string is not a glob.
+    """
+    if not (set(text) & _REGEX_HINTS) <= {"*"} or re.search(r"[.)\]]\*", text):
+        return None
+    if text.endswith("/*") and "*" not in text[:-2]:
+        return re.escape(text[:-2]) + _EVERY_PATH
+    return ".*".join(re.escape(part) for part in text.split("*"))
+
+
+def _resource_key(raw: Any, problems: list[ConfigProblem]) -> str | re.Pattern[str] | None:
+    """A flask-cors resource pattern as a PolicySet key: exact path or full-matched regex."""
+    if isinstance(raw, re.Pattern):
+        return raw
+    if not isinstance(raw, str):
+        problems.append(InvalidPathRule("resources", raw, "a resource must be a path string or a compiled regex", "write e.g. r'/api/*'"))
+        return None
+    if _is_literal(raw):
+        return raw  # a literal path: exact match, as in flask-cors
+    source = _glob_regex(raw) or raw
+    try:
+        return re.compile(source)
+    except re.error as exc:
+        problems.append(InvalidPathRule("resources", raw, f"it looks like a regular expression but does not compile ({exc})", "fix it"))
+        return None
+
+
+def parse_resources(resources: Any) -> list[tuple[Any, Mapping[str, Any]]]:
+    """The ``resources`` option as (pattern, options) pairs, in flask-cors's order of precedence.
+
+    A dict is sorted as flask-cors 6 sorts it: literal paths first, then patterns with more '/'
+    first, then longer ones first. Raises ValueError for a value of the wrong type, as flask-cors does.
+    """
+    if isinstance(resources, Mapping):
+        pairs = list(resources.items())
+
+        def specificity(pair: tuple[Any, Any]) -> tuple[int, int, int]:
+            text = pair[0].pattern if isinstance(pair[0], re.Pattern) else str(pair[0])
+            literal = isinstance(pair[0], str) and _REGEX_HINTS.isdisjoint(text)
+            return (0 if literal else 1, -text.count("/"), -len(text))
+
+        return sorted(pairs, key=specificity)
+    if isinstance(resources, (str, re.Pattern)):
+        return [(resources, {})]
+    if isinstance(resources, Iterable):
+        return [(item, {}) for item in resources]
+    raise ValueError(f"Unexpected value for resources argument: {resources!r} (pass a path pattern, a list of them, or a dict)")
+
+
+def policy_set_from_options(config: Mapping[str, Any] | None, *layers: Mapping[str, Any]) -> Policy | PolicySet:
+    """The policies of a ``CORS(...)`` call: one Policy per resource, each from its merged options.
+
+    When the only resource covers every path (the default ``r'/*'``), that one Policy is returned
+    as it is: it means the same and saves the path lookup on every request.
+    """
+    merged = merge(config, *layers)
+    problems: list[ConfigProblem] = []
+    pairs = parse_resources(merged.get("resources", r"/*"))
+    # Patterns that are all literal paths or 'prefix/*' globs become the core's exact and prefix rules
+    # (a dict lookup per request, longest prefix first, which is flask-cors's order for them);
+    # otherwise every pattern is a regex, kept in flask-cors's order.
+    as_prefixes = all(_is_literal(raw) or _prefix_glob(raw) for raw, _ in pairs)
+    rules: list[tuple[str | re.Pattern[str], Policy]] = []
+    for raw, resource_options in pairs:
+        where = f" (resource {getattr(raw, 'pattern', raw)!r})" if len(pairs) > 1 or raw != r"/*" else ""
+        if not isinstance(resource_options, Mapping):
+            problems.append(InvalidPathRule("resources", raw, "the options of a resource must be a dict", "write {'/api/*': {...}}"))
+            continue
+        check_names(resource_options, where)
+        key = raw if as_prefixes and (_is_literal(raw) or _prefix_glob(raw)) else _resource_key(raw, problems)
+        try:
+            policy = policy_from_options(merge(config, *layers, resource_options), where)
+        except PolicyError as exc:
+            problems += exc.problems
+            continue
+        if key is not None:
+            rules.append((key, policy))
+    if not problems and len(rules) == 1 and rules[0][0] in ("/*", "*"):
+        return rules[0][1]  # every path: the Policy itself means the same, without a path lookup per request
+    if not problems:
+        try:
+            return PolicySet([("/*", p) if k == "*" else (k, p) for k, p in rules])
+        except PolicyError as exc:
+            problems += exc.problems
+    raise PolicyError(problems)
+
+
+def _is_literal(raw: Any) -> bool:
+    return isinstance(raw, str) and _REGEX_HINTS.isdisjoint(raw)
+
+
+def _prefix_glob(raw: Any) -> bool:
+    """True for '/api/*' (and '*', '/*'): a path prefix, the only '*' at the end."""
+    return isinstance(raw, str) and (raw == "*" or (raw.endswith("/*") and _REGEX_HINTS.isdisjoint(raw[:-2])))

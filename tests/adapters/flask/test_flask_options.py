@@ -1,0 +1,299 @@
+"""cors_flask option handling: flask-cors names, CORS_* config keys, precedence, and the configurations we refuse."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from cors_flask import CORS, cross_origin
+from cors_flask import core as fc_core
+from flask import Flask
+
+from cors_core import Policy, PolicyError, PolicySet
+
+ORIGIN = "https://app.example.com"
+OTHER = "https://other.example.com"
+ACAO = "Access-Control-Allow-Origin"
+
+
+def make_app(**config: Any) -> Flask:
+    app = Flask("options")
+    app.config.update(config)
+
+    @app.route("/api/items", methods=["GET", "PUT"])
+    def items() -> str:
+        return "items"
+
+    return app
+
+
+def preflight(app: Flask, path: str = "/api/items", origin: str = ORIGIN, method: str = "PUT", headers: str | None = None) -> Any:
+    h = {"Origin": origin, "Access-Control-Request-Method": method}
+    if headers is not None:
+        h["Access-Control-Request-Headers"] = headers
+    return app.test_client().options(path, headers=h)
+
+
+def refusal(**options: Any) -> str:
+    """The message CORS(app, **options) raises with."""
+    with pytest.raises(PolicyError) as info:
+        CORS(make_app(), **options)
+    return str(info.value)
+
+
+# --- flask-cors module shapes -------------------------------------------------------------------
+
+
+def test_core_module_has_flask_cors_constants() -> None:
+    assert fc_core.ACL_ORIGIN == "Access-Control-Allow-Origin"
+    assert fc_core.ACL_REQUEST_HEADER_PRIVATE_NETWORK == "Access-Control-Request-Private-Network"
+    assert fc_core.ALL_METHODS == ["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"]
+    assert "CORS_SUPPORTS_CREDENTIALS" in fc_core.CONFIG_OPTIONS
+    assert fc_core.re is re  # flask-cors tests use `re` through `from flask_cors.core import *`
+
+
+# --- option translation ---------------------------------------------------------------------------
+
+
+def test_default_options_allow_any_origin_with_star() -> None:
+    """flask-cors defaults: every origin, every method of ALL_METHODS, any request header (R31: static '*')."""
+    app = make_app()
+    CORS(app)
+    resp = preflight(app, headers="x-custom")
+    assert resp.status_code == 204
+    assert resp.headers[ACAO] == "*"
+    assert resp.headers["Access-Control-Allow-Methods"] == "GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE"
+    assert resp.headers["Access-Control-Allow-Headers"] == "x-custom"
+
+
+def test_string_options_are_comma_separated_lists() -> None:
+    """A str for methods / allow_headers / expose_headers is what flask-cors sends as the header value: a list."""
+    app = make_app()
+    CORS(app, origins=ORIGIN, methods="get, put", allow_headers="Content-Type, X-Token", expose_headers="X-B, X-A")
+    resp = preflight(app, headers="content-type,x-token")
+    assert resp.headers["Access-Control-Allow-Methods"] == "GET, PUT"
+    assert resp.headers["Access-Control-Allow-Headers"] == "content-type, x-token"
+    actual = app.test_client().get("/api/items", headers={"Origin": ORIGIN})
+    assert actual.headers["Access-Control-Expose-Headers"] == "X-A, X-B"  # sorted, as flask-cors sends them
+
+
+@pytest.mark.parametrize("max_age", [600, "600", timedelta(minutes=10)])
+def test_max_age_int_str_or_timedelta(max_age: Any) -> None:
+    app = make_app()
+    CORS(app, origins=[ORIGIN], max_age=max_age)
+    assert preflight(app).headers["Access-Control-Max-Age"] == "600"
+
+
+def test_max_age_zero_is_sent() -> None:
+    """flask-cors drops a falsy max_age; 0 (no preflight caching) is a real value (Fetch: CORS-preflight cache)."""
+    app = make_app()
+    CORS(app, origins=[ORIGIN], max_age=0)
+    assert preflight(app).headers["Access-Control-Max-Age"] == "0"
+
+
+def test_methods_star_allows_any_method() -> None:
+    """methods=['*']: flask-cors's substring test never matches it; we echo the requested method (R18)."""
+    app = make_app()
+    CORS(app, origins=[ORIGIN], methods=["*"])
+    resp = preflight(app, method="PURGE")
+    assert resp.status_code == 204
+    assert resp.headers["Access-Control-Allow-Methods"] == "PURGE"
+
+
+def test_star_allow_headers_never_covers_authorization() -> None:
+    """R21: '*' in allow_headers is every name except Authorization, as in browsers; listing it allows it."""
+    app = make_app()
+    CORS(app, origins=[ORIGIN])
+    refused = preflight(app, headers="authorization")
+    assert refused.status_code == 403
+    assert ACAO not in refused.headers
+    app2 = make_app()
+    CORS(app2, origins=[ORIGIN], allow_headers=["*", "Authorization"])
+    allowed = preflight(app2, headers="authorization,x-token")
+    assert allowed.status_code == 204
+    assert allowed.headers["Access-Control-Allow-Headers"] == "authorization,x-token"
+
+
+def test_private_network_only_on_preflight_and_never_false() -> None:
+    """R26: Allow-Private-Network: true on an allowed preflight that asked; never the meaningless 'false'."""
+    on, off = make_app(), make_app()
+    CORS(on, origins=[ORIGIN], allow_private_network=True)
+    CORS(off, origins=[ORIGIN])
+    pna = {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Private-Network": "true"}
+    assert on.test_client().options("/api/items", headers=pna).headers["Access-Control-Allow-Private-Network"] == "true"
+    assert "Access-Control-Allow-Private-Network" not in off.test_client().options("/api/items", headers=pna).headers
+    simple = on.test_client().get("/api/items", headers={"Origin": ORIGIN, "Access-Control-Request-Private-Network": "true"})
+    assert "Access-Control-Allow-Private-Network" not in simple.headers
+
+
+def test_origin_pattern_language_is_used_for_star_dot() -> None:
+    """'https://*.example.com' is the core's subdomain pattern, not flask-cors's accidental regex."""
+    app = make_app()
+    CORS(app, origins=["https://*.example.com"])
+    client = app.test_client()
+    assert client.get("/api/items", headers={"Origin": "https://a.b.example.com"}).headers[ACAO] == "https://a.b.example.com"
+    assert ACAO not in client.get("/api/items", headers={"Origin": "https://example.com.evil.net"}).headers
+    assert ACAO not in client.get("/api/items", headers={"Origin": "http://a.example.com"}).headers
+
+
+def test_regex_origins_are_full_matched() -> None:
+    """flask-cors uses re.match (a prefix); we full-match, so a suffix cannot be appended (R8)."""
+    app = make_app()
+    CORS(app, origins=[r"https://[a-z]+\.example\.com", re.compile(r"https://api\.example\.org")])
+    client = app.test_client()
+    assert client.get("/api/items", headers={"Origin": "https://app.example.com"}).headers[ACAO] == "https://app.example.com"
+    assert client.get("/api/items", headers={"Origin": "https://api.example.org"}).headers[ACAO] == "https://api.example.org"
+    assert ACAO not in client.get("/api/items", headers={"Origin": "https://app.example.com.evil.net"}).headers
+    assert ACAO not in client.get("/api/items", headers={"Origin": "https://api.example.org.evil.net"}).headers
+
+
+def test_star_anywhere_in_origins_means_every_origin() -> None:
+    app = make_app()
+    CORS(app, origins=[ORIGIN, "*"])
+    assert app.test_client().get("/api/items", headers={"Origin": OTHER}).headers[ACAO] == "*"
+
+
+# --- app.config keys and precedence ---------------------------------------------------------------
+
+
+def test_config_keys_are_read() -> None:
+    app = make_app(CORS_ORIGINS=[ORIGIN], CORS_SUPPORTS_CREDENTIALS=True, CORS_MAX_AGE=60, CORS_EXPOSE_HEADERS=["X-Total"])
+    CORS(app)
+    resp = preflight(app)
+    assert resp.headers[ACAO] == ORIGIN
+    assert resp.headers["Access-Control-Allow-Credentials"] == "true"
+    assert resp.headers["Access-Control-Max-Age"] == "60"
+    assert app.test_client().get("/api/items", headers={"Origin": ORIGIN}).headers["Access-Control-Expose-Headers"] == "X-Total"
+
+
+def test_config_resources_key() -> None:
+    app = make_app(CORS_RESOURCES={"/api/*": {"origins": [ORIGIN]}})
+    CORS(app)
+    assert app.test_client().get("/api/items", headers={"Origin": ORIGIN}).headers[ACAO] == ORIGIN
+    assert ACAO not in app.test_client().get("/other", headers={"Origin": ORIGIN}).headers
+
+
+def test_precedence_resource_over_kwargs_over_config_over_defaults() -> None:
+    app = make_app(CORS_ORIGINS=[OTHER], CORS_MAX_AGE=10, CORS_METHODS=["PUT"])
+    CORS(app, max_age=20, resources={"/api/*": {"origins": [ORIGIN]}})
+    resp = preflight(app)
+    assert resp.headers[ACAO] == ORIGIN  # resource level beats config
+    assert resp.headers["Access-Control-Max-Age"] == "20"  # kwargs beat config
+    assert resp.headers["Access-Control-Allow-Methods"] == "PUT"  # config beats defaults
+    assert preflight(app, origin=OTHER).status_code == 403
+
+
+def test_init_app_kwargs_beat_constructor_kwargs() -> None:
+    app = make_app()
+    ext = CORS(origins=[OTHER], max_age=5)
+    ext.init_app(app, origins=[ORIGIN])
+    resp = preflight(app)
+    assert resp.headers[ACAO] == ORIGIN
+    assert resp.headers["Access-Control-Max-Age"] == "5"
+
+
+def test_decorator_reads_app_config() -> None:
+    app = Flask("deco-config")
+    app.config["CORS_ORIGINS"] = [ORIGIN]
+
+    @app.route("/x")
+    @cross_origin(max_age=30)
+    def x() -> str:
+        return "x"
+
+    client = app.test_client()
+    assert client.get("/x", headers={"Origin": ORIGIN}).headers[ACAO] == ORIGIN
+    assert ACAO not in client.get("/x", headers={"Origin": OTHER}).headers
+    pre = client.options("/x", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"})
+    assert pre.headers["Access-Control-Max-Age"] == "30"
+
+
+# --- native policies ------------------------------------------------------------------------------
+
+
+def test_native_policy_and_policy_set() -> None:
+    app = make_app()
+    CORS(app, policy=PolicySet({"/api/*": Policy([ORIGIN], allow_methods=["PUT"])}))
+    assert preflight(app).headers["Access-Control-Allow-Methods"] == "PUT"
+    with pytest.raises(TypeError, match="takes no other options"):
+        CORS(make_app(), policy=Policy("*"), origins=[ORIGIN])
+    with pytest.raises(TypeError, match="Policy or PolicySet"):
+        CORS(make_app(), policy={"origins": "*"})  # type: ignore[arg-type]
+
+
+def test_cross_origin_with_native_policy() -> None:
+    app = Flask("native-deco")
+
+    @app.route("/n")
+    @cross_origin(policy=Policy([ORIGIN], allow_credentials=True))
+    def n() -> str:
+        return "n"
+
+    resp = app.test_client().get("/n", headers={"Origin": ORIGIN})
+    assert resp.headers[ACAO] == ORIGIN
+    assert resp.headers["Access-Control-Allow-Credentials"] == "true"
+
+
+# --- refused configurations -----------------------------------------------------------------------
+
+
+def test_credentials_with_default_origins_is_refused() -> None:
+    """flask-cors reflects every origin with credentials here (R14); we refuse and say what to write."""
+    message = refusal(supports_credentials=True)
+    assert "supports_credentials=True with every origin allowed" in message
+    assert "origins=['https://app.example.com']" in message
+
+
+def test_regex_with_unescaped_dot_is_refused() -> None:
+    message = refusal(origins=[r"https?://.*.example.com"])
+    assert "unescaped '.'" in message
+    assert r"escape it as '\.'" in message
+
+
+def test_regex_in_allow_headers_is_refused() -> None:
+    message = refusal(allow_headers=[r"X-COMPANY-.*"])
+    assert "allow_headers" in message and "regular expressions are not supported" in message
+
+
+def test_string_flag_is_refused() -> None:
+    message = refusal(origins=[ORIGIN], supports_credentials="false")
+    assert "supports_credentials='false'" in message
+
+
+def test_unknown_option_is_refused() -> None:
+    with pytest.raises(TypeError, match="supports_credential"):
+        CORS(make_app(), supports_credential=True)
+    with pytest.raises(TypeError, match="orgins"):
+        cross_origin(orgins=[ORIGIN])
+
+
+def test_resources_of_wrong_type_raise_value_error() -> None:
+    with pytest.raises(ValueError, match="resources"):
+        CORS(make_app(), resources=5)
+
+
+def test_problems_of_every_resource_are_reported_together() -> None:
+    message = refusal(resources={"/a/*": {"origins": ["example.com"]}, "/b/*": {"methods": ["TRACE"]}})
+    assert "(resource '/a/*')" in message and "(resource '/b/*')" in message
+    assert "2 problem(s)" in message
+
+
+def test_credentials_with_plain_http_origin_is_refused() -> None:
+    """R15: an http: origin with credentials can be read by anyone on the network path."""
+    assert "plain-http origin" in refusal(origins=["http://app.example.com"], supports_credentials=True)
+
+
+def test_decorator_refusal_surfaces_on_first_request() -> None:
+    """The decorator needs the app's config, so its configuration is checked on the first request to it."""
+    app = Flask("deco-refused")
+    app.testing = True
+
+    @app.route("/d")
+    @cross_origin(supports_credentials=True)
+    def d() -> str:
+        return "d"
+
+    with pytest.raises(PolicyError, match="supports_credentials=True with every origin allowed"):
+        app.test_client().get("/d", headers={"Origin": ORIGIN})
