@@ -1,0 +1,171 @@
+"""Run flask-cors 6.0.5's own HTTP-level tests against cors_flask, and compare with the documented differences.
+
+The sdist is downloaded with pip at run time into a temporary directory (its code is never kept
+in this repository). A two-line ``flask_cors`` shim that aliases ``cors_flask`` is put first on
+``sys.path``, so the tests run unmodified. Exit status 0 means: every failure is a documented,
+deliberate difference (docs/migrating-from-flask-cors.md) and nothing else failed.
+
+    python compat/run_flask_cors_suite.py [--keep] [--sdist PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+PEER = "flask-cors==6.0.5"
+#: The behavioural test files (the private-helper tests in tests/core/test_helpers.py are not run).
+SELECTION = ("tests/decorator", "tests/extension", "tests/core/test_override_headers.py")
+
+_SHIM = '''"""Test shim: the flask-cors import names, served by cors_flask."""
+import sys
+import cors_flask
+import cors_flask.core
+sys.modules["flask_cors"] = cors_flask
+sys.modules["flask_cors.core"] = cors_flask.core
+'''
+
+# Each deliberate difference, keyed by test id (file::Class::test), with the section of the migration guide.
+_ECHO = "origins='*' answers '*' (send_wildcard is always on), not the echoed Origin [D1]"
+_LOOSE_DOT = "regex origin with an unescaped '.' is refused at configuration time [D2]"
+_CREDENTIALS_ANY = "supports_credentials=True with origins='*' is refused [D3]"
+_ALWAYS_SEND = "always_send=False is ignored: responses are the same with and without Origin [D1]"
+_VARY_ONE = "Vary is merged into one field, not added as a second Vary line [D7]"
+_VARY_SINGLE = "Vary: Origin is sent for a single allowed origin too (the answer depends on Origin) [D7]"
+_ACAH_LIST = "Allow-Headers lists the configured names, lower-case, not the echoed subset [D5]"
+_ACAH_PARTIAL = "a preflight asking for a header that is not allowed is refused as a whole [D5]"
+_ACAH_REGEX = "regular expressions in allow_headers are refused [D5]"
+_PNA = "Allow-Private-Network is sent only on preflights, and never as 'false' [D8]"
+_PATH_SLASH = "a resource path must start with '/': '}' is refused [D9]"
+_CLASS_REFUSED = (
+    "setUp's one CORS() call has regex origins with unescaped '.' ('.*.example.com', r'http://example\\d+.com'), "
+    "so the whole configuration is refused [D2]; with the dots escaped 9 of the 11 tests pass "
+    "(test_defaults_with_origin: D1, test_regex_list: full-match, D2)"
+)
+EXPECTED_FAILURES: dict[str, str] = {
+    "decorator/test_origins.py::OriginsTestCase::test_defaults_with_origin": _ECHO,
+    "decorator/test_origins.py::OriginsTestCase::test_regex_list": _LOOSE_DOT,
+    "decorator/test_origins.py::OriginsTestCase::test_regex_mixed_list": _LOOSE_DOT,
+    "decorator/test_origins.py::OriginsTestCase::test_multiple_protocols": _LOOSE_DOT,
+    "decorator/test_w3.py::OriginsW3TestCase::test_wildcard_origin_header": _ECHO,
+    "decorator/test_w3.py::OriginsW3TestCase::test_wildcard_default_origins": _ECHO,
+    "decorator/test_w3.py::OriginsW3TestCase::test_wildcard_no_origin_header": _ALWAYS_SEND,
+    "decorator/test_vary_header.py::VaryHeaderTestCase::test_default": _ECHO,
+    "decorator/test_vary_header.py::VaryHeaderTestCase::test_consistent_origin": _VARY_SINGLE,
+    "decorator/test_vary_header.py::VaryHeaderTestCase::test_consistent_origin_concat": _VARY_ONE,
+    "decorator/test_credentials.py::SupportsCredentialsCase::test_credentials_supported": _CREDENTIALS_ANY,
+    "decorator/test_allow_headers.py::AllowHeadersTestCaseIntegration::test_allow_headers_with_request_headers": _ACAH_LIST,
+    "decorator/test_allow_headers.py::AllowHeadersTestCaseIntegration::test_allow_headers_with_request_headers_case_insensitive": (
+        _ACAH_LIST
+    ),
+    "decorator/test_allow_headers.py::AllowHeadersTestCaseIntegration::test_allow_headers_with_unmatched_request_headers": _ACAH_PARTIAL,
+    "decorator/test_allow_headers.py::AllowHeadersTestCaseIntegration::test_allow_headers_regex": _ACAH_REGEX,
+    "decorator/test_private_network_headers.py::SupportsCredentialsCase::test_credentials_supported": _PNA,
+    "decorator/test_private_network_headers.py::SupportsCredentialsCase::test_credentials_unsupported": _PNA,
+    "extension/test_app_extension.py::AppExtensionBadRegexp::test_value_error": _PATH_SLASH,
+    **{
+        f"extension/test_app_extension.py::AppExtensionRegexp::{name}": _CLASS_REFUSED
+        for name in (
+            "test_compiled_subdomain_regex",
+            "test_defaults_no_origin",
+            "test_defaults_with_origin",
+            "test_list_serialized",
+            "test_not_matching_origins",
+            "test_regex_list",
+            "test_regex_mixed_list",
+            "test_send_wildcard_with_origin",
+            "test_set_serialized",
+            "test_string_serialized",
+            "test_subdomain_regex",
+        )
+    },
+}
+
+
+def _download(dest: Path) -> Path:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", PEER, "-d", str(dest), "-q"],
+        check=True,
+    )
+    return next(dest.glob("flask_cors-*.tar.gz"))
+
+
+def _extract_tests(sdist: Path, dest: Path) -> Path:
+    with tarfile.open(sdist) as tar:
+        members = [m for m in tar.getmembers() if "/tests/" in m.name and m.isfile()]
+        tar.extractall(dest, members=members, filter="data")
+    return next(dest.glob("flask_cors-*"))
+
+
+def _run(root: Path, shim: Path, report: Path, extra: list[str]) -> int:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(shim), env.get("PYTHONPATH", "")) if p)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(root), "--junitxml", str(report)]
+    cmd += ["-o", "addopts=", *SELECTION, *extra]
+    return subprocess.run(cmd, cwd=root, env=env, check=False).returncode
+
+
+def _results(report: Path) -> dict[str, str]:
+    """test id -> 'passed' | 'failed' | 'skipped' from a junit xml report."""
+    out: dict[str, str] = {}
+    for case in ET.parse(report).iter("testcase"):
+        module = case.get("classname", "")  # tests.decorator.test_origins.OriginsTestCase
+        parts = module.split(".")
+        path = "/".join(parts[1:-1]) + ".py"
+        test_id = f"{path}::{parts[-1]}::{case.get('name')}"
+        if case.find("skipped") is not None:
+            out[test_id] = "skipped"
+        elif case.find("failure") is not None or case.find("error") is not None:
+            out[test_id] = "failed"
+        else:
+            out[test_id] = "passed"
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sdist", type=Path, help="use this flask-cors 6.0.5 sdist instead of downloading it")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory and print its path")
+    parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments")
+    args = parser.parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="flask-cors-compat-"))
+    try:
+        sdist = args.sdist or _download(tmp / "dl")
+        root = _extract_tests(sdist, tmp / "src")
+        shim = tmp / "shim" / "flask_cors"
+        shim.mkdir(parents=True)
+        (shim / "__init__.py").write_text(_SHIM)
+        report = tmp / "report.xml"
+        _run(root, shim.parent, report, args.pytest_args)
+        results = _results(report)
+    finally:
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+    counts = {k: sum(1 for v in results.values() if v == k) for k in ("passed", "failed", "skipped")}
+    print(f"\nflask-cors 6.0.5 behavioural tests against cors_flask: {counts['passed']} passed, "
+          f"{counts['failed']} failed, {counts['skipped']} skipped, {len(results)} collected")
+    failed = sorted(t for t, v in results.items() if v == "failed")
+    unexpected = [t for t in failed if t not in EXPECTED_FAILURES]
+    fixed = sorted(t for t in EXPECTED_FAILURES if results.get(t) == "passed")
+    for test_id in failed:
+        print(f"  FAIL {test_id}\n       {EXPECTED_FAILURES.get(test_id, 'NOT A DOCUMENTED DIFFERENCE')}")
+    for test_id in fixed:
+        print(f"  now passes (remove from EXPECTED_FAILURES): {test_id}")
+    if unexpected or not results:
+        print(f"{len(unexpected)} failure(s) are not documented differences")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
