@@ -61,7 +61,7 @@ def describe(decision: Decision) -> tuple[str, str]:
         if m == "*":
             return "a method literally named '*' is never allowed: echoing it would read as a wildcard", ""
         hint = ""
-        if m.upper() != m and m.upper() in {x.upper() for x in policy.allow_methods}:
+        if m.upper() in {x.upper() for x in policy.allow_methods if x != m}:  # listed in another case (patch vs PATCH)
             hint = (
                 f" (methods are case-sensitive: browsers send {safe(m)} as the script wrote it;"
                 " only DELETE GET HEAD OPTIONS POST PUT are uppercased)"

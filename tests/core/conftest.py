@@ -1,4 +1,9 @@
-"""Hypothesis profiles for the core suite: ~200 examples by default, more in CI, fewer for a quick run."""
+"""Hypothesis profiles for the core suite.
+
+``cors-core`` (default): 200 examples per property. ``cors-core-ci`` (when CI is set): the same count,
+derandomised so a CI failure reproduces. ``cors-core-thorough``: 2000 examples, for an occasional deep run.
+Choose one with HYPOTHESIS_PROFILE=...
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,12 @@ import os
 from hypothesis import HealthCheck, settings
 from hypothesis.errors import InvalidArgument
 
-settings.register_profile("cors-core", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("cors-core-ci", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("cors-core-quick", max_examples=25, deadline=None)
+_BASE = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("cors-core", _BASE, max_examples=200)
+settings.register_profile("cors-core-ci", _BASE, max_examples=200, derandomize=True, print_blob=True)
+settings.register_profile("cors-core-thorough", _BASE, max_examples=2000)
 
 try:
-    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "cors-core"))
-except InvalidArgument:  # a profile another part of the suite registers later; ours until then
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("cors-core-ci" if os.environ.get("CI") else "cors-core"))
+except InvalidArgument:  # a profile name this suite does not know: keep ours
     settings.load_profile("cors-core")
