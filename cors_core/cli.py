@@ -234,7 +234,11 @@ def _add_request(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m cors_core``."""
-    parser = argparse.ArgumentParser(prog="cors-core", description="See, explain, probe and check CORS policies.")
+    parser = argparse.ArgumentParser(
+        prog="cors-core",
+        description="See, explain, probe and check CORS policies.",
+        epilog="exit status: 0 allowed/valid, 1 refused/invalid, 2 usage or network error, 3 (probe) allowed but the server has a defect",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     dm = sub.add_parser("demo", help="run a page and an API on loopback and watch real cross-origin requests")
