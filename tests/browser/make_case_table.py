@@ -93,7 +93,7 @@ def render() -> str:
     lines = [_INTRO.format(strict=CHROMIUM_STRICT_AUTHORIZATION), "## Policies", "",
              "API paths are `/p/<policy>/<route>`; `raw` is a hand-written probe outside our library.", "",
              "| policy | options |", "|---|---|"]
-    lines += [f"| `{name}` | {_cell(_policy_text(kwargs))} |" for name, kwargs in POLICIES.items()]
+    lines += [f"| `{name}` | `{_cell(_policy_text(kwargs))}` |" for name, kwargs in POLICIES.items()]
     lines += ["", "## Pages", "", "| page | URL |", "|---|---|"]
     lines += [f"| `{name}` | `{url.format(p1='<p1>', p3='<p3>')}` |" for name, url in PAGES.items()]
     lines += ["", "## Cases", "", f"{len(CASES)} cases, each run with every adapter.", "",
