@@ -395,6 +395,7 @@ class Policy:
     def replace(self, **changes: Any) -> Policy:
         """A new policy with some options changed (validated again as a whole)."""
         options = self.to_dict()
+        options["origin_regexes"] = list(self._matcher.regexes)  # compiled: keeps flags such as re.VERBOSE
         unknown = set(changes) - set(options)
         if unknown:
             raise TypeError(f"unknown Policy option(s): {', '.join(sorted(unknown))}")
@@ -406,7 +407,7 @@ class Policy:
         return "Policy(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Policy) and self.to_dict() == other.to_dict()
+        return isinstance(other, Policy) and self.to_dict() == other.to_dict() and self._matcher.regexes == other._matcher.regexes
 
     def __hash__(self) -> int:
         return hash(repr(self))

@@ -181,3 +181,17 @@ def test_origin_check_is_not_consulted_for_repeated_origin_fields() -> None:
     p = Policy(origin_check=recording_check(seen))
     assert not actual(p, origin="https://a.example", origin_count=2).allowed
     assert seen == []
+
+
+def test_replace_keeps_the_flags_of_compiled_regexes() -> None:
+    verbose = re.compile(
+        r"""https://      # scheme
+            [a-z]+        # one label
+            \.example\.com""",
+        re.VERBOSE,
+    )
+    p = Policy(origin_regexes=[verbose])
+    q = p.replace(max_age=5)
+    assert grants(p, "https://app.example.com") and grants(q, "https://app.example.com")
+    assert p == p.replace() == q.replace(max_age=None)
+    assert Policy(origin_regexes=[re.compile(r"https://a\.example", re.I)]) != Policy(origin_regexes=[r"https://a\.example"])

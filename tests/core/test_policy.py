@@ -365,3 +365,23 @@ def test_policy_is_safe_to_share_between_threads() -> None:
     for t in threads:
         t.join()
     assert seen == [True] * 8
+
+
+def test_without_idna_a_non_ascii_host_is_refused_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stdlib codec is IDNA 2003 (ß -> ss, a different origin), so without 'idna' the core refuses."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "idna", None)  # makes 'import idna' raise ImportError
+    problem = only_problem(["https://faß.de"])
+    assert isinstance(problem, InvalidOrigin) and "pip install cors-core[idna]" in problem.fix
+    assert Policy(["https://xn--fa-hia.de"]).origins == ("https://xn--fa-hia.de",)
+
+
+def test_shared_decision_headers_are_read_only() -> None:
+    """Decisions of a policy share precomputed header maps; an adapter cannot corrupt them for later requests."""
+    from cors_core import PolicySet, RequestMeta, decide
+
+    for d in (decide(RequestMeta("GET"), Policy([ORIGIN])), decide(RequestMeta("GET", origin=ORIGIN), Policy("*")),
+              decide(RequestMeta("GET", "/x"), PolicySet({"/api/*": Policy("*")}))):
+        with pytest.raises(TypeError):
+            d.headers["Access-Control-Allow-Origin"] = "https://evil.example"  # type: ignore[index]
