@@ -106,7 +106,7 @@ def _extract_tests(sdist: Path, dest: Path) -> Path:
 def _run(root: Path, shim: Path, report: Path, extra: list[str]) -> int:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(shim), env.get("PYTHONPATH", "")) if p)
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(root), "--junitxml", str(report)]
+    cmd = [sys.executable, "-m", "pytest", "-q", "--tb=line", "-p", "no:cacheprovider", "--rootdir", str(root), "--junitxml", str(report)]
     cmd += ["-o", "addopts=", *SELECTION, *extra]
     return subprocess.run(cmd, cwd=root, env=env, check=False).returncode
 

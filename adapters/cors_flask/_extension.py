@@ -33,6 +33,12 @@ _OUT_OF_SCOPE = RequestKind.OUT_OF_SCOPE
 _PREFLIGHT = RequestKind.PREFLIGHT
 
 
+def _flask_path(environ: WSGIEnvironment) -> str:
+    """The path as werkzeug's ``request.path`` has it: UTF-8 text, with a leading '/' (test clients may omit it)."""
+    path = decoded_path(environ)
+    return path if path[0] == "/" else "/" + path
+
+
 class _AppState:
     """Everything CORS knows about one app: its app-wide and blueprint installs, and the WSGI layer."""
 
@@ -40,6 +46,7 @@ class _AppState:
         self.app = app
         self.app_policies: list[Policy | PolicySet] = []  # latest install first (flask-cors: the last one wins)
         self.policy: Policy | PolicySet | None = None  # the single app-wide policy, when there is exactly one
+        self.policy_is_set = False
         self.blueprints: dict[str, tuple[Policy | PolicySet, str]] = {}  # registered name -> (policy, url_prefix)
         self._views = app.view_functions
         self._views_seen = -1  # len(view_functions) when last scanned for @cross_origin views
@@ -56,6 +63,7 @@ class _AppState:
     def add_app_policy(self, policy: Policy | PolicySet) -> None:
         self.app_policies.insert(0, policy)
         self.policy = policy if len(self.app_policies) == 1 else None
+        self.policy_is_set = isinstance(self.policy, PolicySet)
 
     def route_scoped(self) -> bool:
         """True if some CORS is tied to routes (a blueprint install or a ``@cross_origin`` view)."""
@@ -122,14 +130,16 @@ class _CORSLayer:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         state = self.state
-        path = decoded_path(environ)
-        if path[0] != "/":  # as werkzeug's request.path (test clients may omit it)
-            path = "/" + path
         policy = state.policy
         if policy is None or state.blueprints or state._decorated or len(state._views) != state._views_seen:
+            path = _flask_path(environ)
             policy = state.policy_for(environ, path)
             if policy is None:
                 return self.wrapped(environ, start_response)
+        elif state.policy_is_set:
+            path = _flask_path(environ)
+        else:  # one Policy for every path: decide() does not look at the path
+            path = environ.get("PATH_INFO") or "/"
         meta = request_meta(environ, path)
         decision = decide(meta, policy)
         kind = decision.kind
@@ -138,7 +148,8 @@ class _CORSLayer:
         if kind is _PREFLIGHT:  # answered here: no before_request, no view, no auth
             start_response(status_line(decision.status or 204), [*decision.headers.items()])
             return ()
-        environ[ENVIRON_KEY] = decision  # tells @cross_origin that its headers are applied here
+        if state._decorated:
+            environ[ENVIRON_KEY] = decision  # tells @cross_origin that its headers are applied here
 
         def cors_start_response(
             status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None

@@ -82,6 +82,13 @@ def test_preflight_for_unrouted_path_inside_resource_then_real_404_is_readable()
     assert actual.headers["Vary"] == "Origin"
 
 
+def test_path_is_read_as_flask_reads_it() -> None:
+    """A client may send a PATH_INFO without its leading '/'; Flask routes it as '/api/...', so does the resource."""
+    resp = api_app().test_client().get("api/missing", headers=token())
+    assert resp.status_code == 404
+    assert resp.headers[ACAO] == ORIGIN
+
+
 def test_refused_preflight_is_403_without_cors_headers() -> None:
     """R17/R23: a refused preflight gets no Allow-* headers, only Vary."""
     client = api_app().test_client()
