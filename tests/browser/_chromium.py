@@ -108,7 +108,7 @@ class Chromium:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
 
     def run_all(self, jobs: Sequence[Callable[[Any], Coroutine[Any, Any, T]]], concurrency: int = 4,
-                timeout: float = 90) -> list[T | BaseException]:
+                timeout: float = 300) -> list[T | BaseException]:
         """Run every ``job(browser)`` with at most *concurrency* at a time; a job's exception is its result."""
 
         async def all_jobs() -> list[T | BaseException]:
