@@ -309,3 +309,52 @@ def test_refusals_carry_no_allow_headers_and_dynamic_answers_vary(policy: Policy
     if not chosen.is_static:
         assert "Origin" in d.vary and "Origin" in d["Vary"].split(", ")
     assert d.get("Vary", "") == ", ".join(d.vary)
+
+
+_LABEL = st.sampled_from(["a", "b", "ex", "x-1", "w_2"])
+_SCHEME = st.sampled_from(["https", "http", "wss"])
+_PORT = st.sampled_from(["", ":8443", ":80", ":443", ":1"])
+
+
+@st.composite
+def _entries(draw: st.DrawFn) -> str:
+    """One canonical configured origin or pattern, built from parts."""
+    scheme = draw(_SCHEME)
+    host = ".".join(draw(st.lists(_LABEL, min_size=1, max_size=3)))
+    wildcard = "*." if draw(st.booleans()) else ""
+    port = draw(st.sampled_from(["", ":8443", ":*"]))
+    return f"{scheme}://{wildcard}{host}{port}"
+
+
+@st.composite
+def _origins(draw: st.DrawFn) -> str:
+    """A serialised origin a browser could send (lowercase, default port omitted)."""
+    scheme = draw(_SCHEME)
+    host = ".".join(draw(st.lists(_LABEL, min_size=1, max_size=5)))
+    port = draw(_PORT)
+    if (scheme, port) in {("https", ":443"), ("wss", ":443"), ("http", ":80")}:
+        port = ""
+    return f"{scheme}://{host}{port}"
+
+
+@given(st.lists(_entries(), min_size=1, max_size=4, unique=True), _origins())
+def test_origin_matching_agrees_with_a_plain_reading_of_the_patterns(entries: list[str], origin: str) -> None:
+    """R8: exact entries, '*.' label wildcards and ':*' ports, compared with the test's own reading."""
+    policy = Policy(entries)
+    assert policy.origins == tuple(entries)
+    d = decide(RequestMeta("GET", "/", origin, None, None, None, 1), policy)
+    assert d.allowed is any(_entry_allows(e, origin) for e in entries), (entries, origin)
+
+
+@given(_origins(), st.data())
+def test_configured_origins_canonicalise_to_what_browsers_send(origin: str, data: st.DataObject) -> None:
+    """R6: any case and an explicit default port in the configuration give the browser's serialisation."""
+    messy = "".join(c.upper() if data.draw(st.booleans()) else c for c in origin)
+    default = {"https": ":443", "wss": ":443", "http": ":80"}[origin.split("://")[0]]
+    if origin.count(":") == 1 and data.draw(st.booleans()):
+        messy += default
+    policy = Policy([messy])
+    assert policy.origins == (origin,)
+    assert decide(RequestMeta("GET", "/", origin, None, None, None, 1), policy).allowed
+    if messy != origin:
+        assert not decide(RequestMeta("GET", "/", messy, None, None, None, 1), policy).allowed  # R5: request bytes are not normalised
