@@ -130,6 +130,8 @@ def serve() -> Iterator[Callable[..., int]]:
         if hasattr(srv, "shutdown"):
             srv.shutdown()
             srv.server_close()
-        else:  # waitress
-            srv.close()
+        else:  # waitress: closed from its own loop thread, so select() never meets a closed descriptor
+            srv.trigger.pull_trigger(srv.close)
+            thread.join(timeout=5)
+            srv.task_dispatcher.shutdown()
         thread.join(timeout=5)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -433,6 +434,24 @@ def test_headers_already_sent_means_the_server_reraises() -> None:  # PEP 3333: 
 
     with pytest.raises(Boom, match="after write"):
         CORSMiddleware(app, POLICY)(_environ(HTTP_ORIGIN=ORIGIN), start_response)
+
+
+def test_apps_own_error_page_with_exc_info_gets_the_cors_headers() -> None:  # R27
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "application/json")])
+        try:
+            raise Boom("handled by the app")
+        except Boom:
+            start_response("502 Bad Gateway", [("Content-Type", "text/plain")], sys.exc_info())  # PEP 3333 error page
+        return [b"upstream failed"]
+
+    seen: list[Headers] = []
+    log: list[tuple[str, Any]] = []
+    body = CORSMiddleware(app, POLICY)(_environ(HTTP_ORIGIN=ORIGIN), _start(seen, log))
+    assert [status for status, _ in log] == ["200 OK", "502 Bad Gateway"]
+    assert isinstance(log[1][1][1], Boom)  # the app's exc_info reaches the server unchanged
+    assert dict(seen[1])["Access-Control-Allow-Origin"] == ORIGIN
+    assert list(body) == [b"upstream failed"]
 
 
 def test_werkzeug_client_propagates_the_apps_exception() -> None:

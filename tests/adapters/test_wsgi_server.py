@@ -39,9 +39,10 @@ class Recorder:
         return [body]
 
 
-def test_preflight_over_http_never_reaches_the_app(serve: Serve, fetch: Fetch) -> None:  # R16, R17, R23
+@pytest.mark.parametrize("server", ["werkzeug", "waitress", "wsgiref"])
+def test_preflight_over_http_never_reaches_the_app(serve: Serve, fetch: Fetch, server: str) -> None:  # R16, R17, R23
     app = Recorder()
-    port = serve(CORSMiddleware(app, POLICY))
+    port = serve(CORSMiddleware(app, POLICY), server=server)
     ok = fetch(
         port,
         "OPTIONS",
