@@ -50,6 +50,7 @@ def test_preflight_over_http_never_reaches_the_app(serve: Serve, fetch: Fetch, s
         [("Origin", ORIGIN), ("Access-Control-Request-Method", "PUT"), ("Access-Control-Request-Headers", "x-token")],
     )
     assert (ok.status, ok.reason, ok.body) == (204, "No Content", b"")
+    assert ok.get("Transfer-Encoding") is None  # RFC 9110: neither a body nor chunking on a 204
     assert ok.get("Access-Control-Allow-Origin") == ORIGIN
     assert ok.get("Access-Control-Allow-Credentials") == "true"
     assert ok.get("Access-Control-Allow-Methods") == "PUT"
@@ -181,9 +182,10 @@ def test_file_wrapper_body_over_wsgiref(serve: Serve, fetch: Fetch, eventually: 
     assert eventually(lambda: wrappers[0].filelike.closed)  # the server closed the file through the wrapper's close()
 
 
-def test_repeated_origin_fields_are_joined_by_the_server_and_refused(serve: Serve, fetch: Fetch) -> None:  # R7, R11
+@pytest.mark.parametrize("server", ["werkzeug", "waitress", "wsgiref"])
+def test_repeated_origin_fields_are_joined_by_the_server_and_refused(serve: Serve, fetch: Fetch, server: str) -> None:  # R7, R11
     app = Recorder()
-    port = serve(CORSMiddleware(app, POLICY))
+    port = serve(CORSMiddleware(app, POLICY), server=server)
     r = fetch(port, "GET", "/", [("Origin", ORIGIN), ("Origin", ORIGIN)])
     assert r.get("Access-Control-Allow-Origin") is None
     assert r.get("Vary") == "Origin"
