@@ -267,9 +267,10 @@ def simulate(
 ) -> Outcome:
     """Run *req* through ``decide()`` under *policy* (a Policy or PolicySet) the way a browser would.
 
-    ``response_headers`` are what the application itself adds to the actual response.
+    ``response_headers`` are what the application itself adds to the actual response; as the adapter
+    contract says, any CORS header among them is replaced by the decision's.
     """
-    from .decision import RequestKind
+    from .decision import CORS_RESPONSE_HEADERS, RequestKind
     from .engine import decide
     from .request import RequestMeta
 
@@ -298,7 +299,8 @@ def simulate(
             return Outcome(False, True, "preflight: " + verdict.reason)
         max_age = preflight_max_age(pf_headers)
     d = decide(RequestMeta(req.method, req.path, req.origin, None, None, None, 1), policy)  # type: ignore[arg-type]
-    actual = [*response_headers, *d.items()]
+    owned = {n.lower() for n in CORS_RESPONSE_HEADERS}
+    actual = [*((n, v) for n, v in response_headers if n.lower() not in owned), *d.items()]
     verdict = check_actual(req, 200, actual)
     if not verdict:
         return Outcome(False, pf_sent, verdict.reason, max_age=max_age)

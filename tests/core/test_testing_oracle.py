@@ -221,10 +221,13 @@ def test_simulate_runs_the_preflight_and_the_actual_request() -> None:
     assert not refused.ok and refused.preflight_sent and refused.reason.startswith("preflight:")
 
 
-def test_simulate_app_headers_do_not_survive_when_the_decision_sets_them() -> None:
-    """An app that appends its own ACAO next to the decision's makes two fields, which fail (R11)."""
+def test_simulate_follows_the_adapter_contract_for_app_set_cors_headers() -> None:
+    """The adapter removes CORS headers the app set and sets the decision's (R11): one ACAO field, the policy's."""
     p = Policy([APP])
-    assert not simulate(PLAIN, p, response_headers=[("Access-Control-Allow-Origin", "*")]).ok
+    stale = [("Access-Control-Allow-Origin", "https://stale.example"), ("access-control-expose-headers", "X-Secret"), ("X-Secret", "1")]
+    out = simulate(PLAIN, p, response_headers=stale)
+    assert out.ok and "x-secret" not in out.exposed
+    assert not simulate(BrowserRequest("https://other.example"), p, response_headers=[("Access-Control-Allow-Origin", "*")]).ok
 
 
 def test_simulate_outside_every_path_rule() -> None:
