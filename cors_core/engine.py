@@ -69,11 +69,13 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
         return _refused(kind, meta, policy, "origin-not-allowed", 403)
 
     method = meta.request_method or ""
-    if not is_token(method):  # R18: exactly one token
-        return _refused(kind, meta, policy, "method-malformed", 403)
-    # A method or header literally named '*' is never echoed: a browser would read it as a wildcard (R14, R21).
-    if not (method in SAFELISTED_METHODS or (policy._any_method and method != "*") or method in policy._methods):
-        return _refused(kind, meta, policy, "method-not-allowed", 403, method)
+    # Listed methods are validated tokens (Policy checks them), so only an unlisted one needs the syntax check.
+    if not (method in SAFELISTED_METHODS or method in policy._methods):
+        if not is_token(method):  # R18: exactly one token
+            return _refused(kind, meta, policy, "method-malformed", 403)
+        # A method or header literally named '*' is never echoed: a browser would read it as a wildcard (R14, R21).
+        if not (policy._any_method and method != "*"):
+            return _refused(kind, meta, policy, "method-not-allowed", 403, method)
 
     names: list[str] = []
     raw = meta.request_headers
@@ -81,11 +83,13 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
         if len(raw) > MAX_REQUEST_HEADERS_BYTES:  # R36, checked before any splitting
             return _refused(kind, meta, policy, "request-headers-too-long", 403)
         seen = set()
+        allowed_names = policy._headers  # lowercase validated tokens: a name found there needs no syntax check
         for item in raw.split(","):  # R20
             name = item.strip(" \t")
             if not name:
                 continue
-            if not is_token(name):  # validate before lowercasing: 'K' (U+212A KELVIN SIGN).lower() is ASCII 'k'
+            # validate before lowercasing: 'K' (U+212A KELVIN SIGN).lower() is ASCII 'k'
+            if name not in allowed_names and not is_token(name):
                 return _refused(kind, meta, policy, "request-headers-malformed", 403)
             name = name.lower()
             if name in seen:
@@ -94,7 +98,6 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
             names.append(name)
             if len(names) > policy.max_request_headers:
                 return _refused(kind, meta, policy, "request-headers-too-many", 403)
-        allowed_names = policy._headers
         for name in names:  # R21: '*' never covers Authorization
             if name not in allowed_names and (not policy._any_header or name in (NON_WILDCARD_REQUEST_HEADER, "*")):
                 return _refused(kind, meta, policy, "header-not-allowed", 403, name)
