@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 from cors_wsgi._headers import apply_decision as apply_to_header_list
-from cors_wsgi._headers import status_line
 from cors_wsgi.environ import decoded_path, request_meta
+from cors_wsgi.middleware import _answer_preflight as answer_preflight
 from flask import Blueprint, Flask
 from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -146,8 +146,7 @@ class _CORSLayer:
         if kind is _OUT_OF_SCOPE:
             return self.wrapped(environ, start_response)
         if kind is _PREFLIGHT:  # answered here: no before_request, no view, no auth
-            start_response(status_line(decision.status or 204), [*decision.headers.items()])
-            return ()
+            return answer_preflight(decision, start_response)
         if state._decorated:
             environ[ENVIRON_KEY] = decision  # tells @cross_origin that its headers are applied here
 

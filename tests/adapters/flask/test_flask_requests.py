@@ -238,6 +238,14 @@ def test_more_specific_prefix_wins_over_shorter_one() -> None:
     assert allowed(app, "/api/users", OTHER)
 
 
+def test_specific_regex_wins_over_longer_regex() -> None:
+    """CVE-2024-6839 class: a more specific pattern (more path segments) beats a longer but broader one."""
+    app = resource_app({r"/api/[a-z0-9_-]+/.*": {"origins": [OTHER]}, r"/api/v1/.*": {"origins": [ORIGIN]}})
+    assert allowed(app, "/api/v1/users", ORIGIN)
+    assert not allowed(app, "/api/v1/users", OTHER)
+    assert allowed(app, "/api/v2/users", OTHER)
+
+
 def test_exact_path_wins_over_patterns() -> None:
     app = resource_app({r"/api/.*": {"origins": [OTHER]}, "/api/special": {"origins": [ORIGIN]}})
     assert allowed(app, "/api/special", ORIGIN)
