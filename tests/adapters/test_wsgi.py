@@ -537,3 +537,21 @@ def test_environ_helpers_read_the_request_as_pep_3333_gives_it() -> None:
     )
     assert meta == ("OPTIONS", "/p", ORIGIN, "PUT", "x-a", "true", None)
     assert meta.origin_count is None  # WSGI cannot count repeated fields
+
+
+def test_raw_middleware_around_flask_puts_cors_on_its_error_pages() -> None:  # R27
+    flask = pytest.importorskip("flask")
+    app = flask.Flask("raw")
+
+    @app.route("/fails")
+    def fails() -> str:
+        raise Boom("view failed")
+
+    app.wsgi_app = CORSMiddleware(app.wsgi_app, POLICY)  # type: ignore[method-assign]
+    c = app.test_client()
+    for path, status in (("/fails", 500), ("/no-such-route", 404)):
+        r = c.get(path, headers={"Origin": ORIGIN})
+        assert r.status_code == status  # Flask's own error pages...
+        assert r.headers["Access-Control-Allow-Origin"] == ORIGIN  # ...with the CORS headers
+    preflight = c.options("/no-such-route", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"})
+    assert preflight.status_code == 204  # answered before Flask's routing

@@ -150,6 +150,24 @@ def test_werkzeug_debugger_outside_still_shows_its_traceback_page(serve: Serve, 
     assert b"Traceback" in r.body  # the interactive page, not our plain one
 
 
+def test_flask_debug_mode_keeps_the_debugger_page(serve: Serve, fetch: Fetch) -> None:
+    """Flask in debug mode propagates a view's exception; it crosses the middleware to werkzeug's debugger."""
+    flask = pytest.importorskip("flask")
+    from werkzeug.debug import DebuggedApplication
+
+    app = flask.Flask("debug")
+    app.debug = True
+
+    @app.route("/fails")
+    def fails() -> str:
+        raise RuntimeError("flask debug me")
+
+    app.wsgi_app = CORSMiddleware(app.wsgi_app, POLICY)  # type: ignore[method-assign]
+    r = fetch(serve(DebuggedApplication(app, evalex=True)), "GET", "/fails", [("Origin", ORIGIN)])
+    assert r.status == 500
+    assert b"flask debug me" in r.body and b"Traceback" in r.body
+
+
 def test_app_that_raises_under_wsgiref(serve: Serve, fetch: Fetch, eventually: Eventually) -> None:
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         raise RuntimeError("wsgiref sees this")
