@@ -17,7 +17,7 @@ from cors_wsgi.environ import decoded_path, request_meta
 from cors_wsgi.middleware import _answer_preflight as answer_preflight
 from flask import Blueprint, Flask
 from flask.blueprints import BlueprintSetupState
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import MethodNotAllowed
 
 from cors_core import Policy, PolicySet, RequestKind, decide
 
@@ -85,7 +85,7 @@ class _AppState:
             except MethodNotAllowed as exc:  # the path is routed, for other methods
                 rule, _ = adapter.match(method=next(iter(exc.valid_methods or ("GET",))), return_rule=True)
             return rule.endpoint  # type: ignore[no-any-return]
-        except HTTPException:  # 404, or a redirect to the canonical URL
+        except Exception:  # 404, a redirect to the canonical URL, a bad Host: Flask will answer it, as unrouted
             return None
 
     def policy_for(self, environ: WSGIEnvironment, path: str) -> Policy | PolicySet | None:
