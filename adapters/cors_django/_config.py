@@ -9,6 +9,7 @@ problems back to setting names and stable check ids.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -289,22 +290,32 @@ def load() -> tuple[Config | None, list[Error]]:
     return Config(policy, urls_regex, compat=True, listed_headers=listed), []
 
 
-# The built configuration, cached until a CORS_* setting changes (Django's setting_changed signal).
+# The built configuration, cached until a CORS_* setting changes (Django's setting_changed signal). The
+# generation counter keeps a build that raced with a settings change from being stored: that change would be lost.
 _cache: tuple[Config | None, list[Error]] | None = None
+_generation = 0
+_lock = threading.Lock()
 
 
 def invalidate() -> None:
     """Forget the built configuration; the next request or check builds it again."""
-    global _cache
-    _cache = None
+    global _cache, _generation
+    with _lock:
+        _generation += 1
+        _cache = None
 
 
 def cached() -> tuple[Config | None, list[Error]]:
     """The configuration built from the current settings, built at most once per settings change."""
     global _cache
     found = _cache
-    if found is None:
-        found = _cache = load()
+    if found is not None:
+        return found
+    generation = _generation
+    found = load()
+    with _lock:
+        if generation == _generation:
+            _cache = found
     return found
 
 
