@@ -92,9 +92,9 @@ def _outer_layer_handles_errors(environ: WSGIEnvironment) -> bool:
     """True when a layer outside us asked for exceptions untouched.
 
     ``paste.throw_errors`` / ``x-wsgiorg.throw_errors`` are the WSGI convention for "do not turn errors
-    into pages" (WebTest sets the first); werkzeug's interactive debugger announces itself with
-    ``werkzeug.debug.preserve_context`` and can only show its traceback page if it gets the exception
-    before any response was sent.
+    into pages" (test harnesses such as WebTest set them); werkzeug's interactive debugger announces
+    itself with ``werkzeug.debug.preserve_context`` and can only show its traceback page if it gets the
+    exception before any response was sent.
     """
     return bool(environ.get("paste.throw_errors") or environ.get("x-wsgiorg.throw_errors")) or (
         "werkzeug.debug.preserve_context" in environ
