@@ -37,6 +37,7 @@ POLICIES: dict[str, dict[str, Any]] = {
     "cache600": {"origins": ["{page}"], "allow_methods": ["PUT"], "max_age": 600},
     "cache0": {"origins": ["{page}"], "allow_methods": ["PUT"], "max_age": 0},
     "null": {"origins": ["null"], "allow_methods": ["PUT"]},
+    "pagenull": {"origins": ["{page}", "null"]},
     "sub": {"origins": ["{app}"]},
 }
 
@@ -97,6 +98,7 @@ class Call:
     visible: tuple[str, ...] = ()  # response header names the script can read
     hidden: tuple[str, ...] = ()  # response header names the script cannot read
     body_has: str = ""  # text the script must find in the body
+    origin_after_redirect: str = ""  # the Origin sent after a cross-origin redirect ("null"), if one happens
 
     def wire_headers(self) -> tuple[tuple[str, str], ...]:
         """The request headers as the browser sends them (a string body implies text/plain)."""
@@ -209,6 +211,10 @@ CASES: tuple[Case, ...] = (
     # Redirects, errors, preflights the app would have mishandled.
     Case("redirect", "307 with CORS headers to the same API origin is followed", "R27", "basic",
          (Call(route="redirect", body_has="/data"),)),
+    Case("redirect-cross-origin", "307 to the API's other host name: the next request carries Origin: null",
+         "R9, R27; Fetch redirect-taint", "basic", (Call(route="redirect-away", origin_after_redirect="null", **_REFUSED),)),
+    Case("redirect-cross-origin-null-listed", "the same redirect passes when 'null' is listed (so any site's redirect would)",
+         "R9, R27", "pagenull", (Call(route="redirect-away", origin_after_redirect="null", body_has="/data"),)),
     Case("status-404", "404 is readable", "R27", "basic", (Call(route="nowhere", status=404),)),
     Case("status-405", "405 from the framework is readable", "R27", "basic", (Call(method="POST", route="getonly", body="x", status=405),)),
     Case("status-500", "500 is readable", "R27", "basic", (Call(route="boom", status=500, visible=(EXPOSED.lower(),)),)),

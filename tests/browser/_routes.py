@@ -16,6 +16,8 @@ DATA_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")
 EXPOSED = "X-Exposed"
 #: Header the app adds to every answer and no policy exposes.
 HIDDEN = "X-Hidden"
+#: The route both redirect routes send the browser to.
+REDIRECT_TARGET = "data"
 #: Name of the session cookie set by ``login``.
 COOKIE = "sid"
 
@@ -66,7 +68,15 @@ def _login(req: Incoming) -> Reply:
 
 def _redirect(req: Incoming) -> Reply:
     """307 to ``data`` on the same origin, keeping the query (the test's token)."""
-    target = req.path.rsplit("/", 1)[0] + "/data" + (f"?{req.query}" if req.query else "")
+    target = req.path.rsplit("/", 1)[0] + f"/{REDIRECT_TARGET}" + (f"?{req.query}" if req.query else "")
+    return Reply(307, (("Location", target), ("Content-Type", "text/plain")), b"moved")
+
+
+def _redirect_away(req: Incoming) -> Reply:
+    """307 to ``data`` on the API's other host name (127.0.0.1 <-> localhost): a cross-origin hop."""
+    host, _, port = req.headers.get("host", "").partition(":")
+    other = "localhost" if host == "127.0.0.1" else "127.0.0.1"
+    target = f"http://{other}:{port}" + req.path.rsplit("/", 1)[0] + f"/{REDIRECT_TARGET}" + (f"?{req.query}" if req.query else "")
     return Reply(307, (("Location", target), ("Content-Type", "text/plain")), b"moved")
 
 
@@ -97,6 +107,7 @@ ROUTES: tuple[Route, ...] = (
     Route("login", ("GET", "POST"), _login),
     Route("whoami", ("GET",), _echo),
     Route("redirect", ("GET",), _redirect),
+    Route("redirect-away", ("GET",), _redirect_away),
     Route("boom", ("GET",), _boom),
     Route("crash", ("GET",), _crash),
 )

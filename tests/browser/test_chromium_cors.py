@@ -8,12 +8,15 @@ request reach the app), ``simulate()`` on the policy, and ``check_preflight``/``
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from cors_core.testing import BrowserRequest, check_actual, check_preflight, exposed_headers, preflight_headers, simulate
 
 from ._apps import Api
 from ._cases import CASES, CHROMIUM_STRICT_AUTHORIZATION, Case
+from ._routes import REDIRECT_TARGET
 from ._run import CallRun, CaseRun
 
 pytestmark = pytest.mark.browser
@@ -55,18 +58,25 @@ def _check_wire_oracle(label: str, case: Case, req: BrowserRequest, run: CallRun
         if case.spec_says:  # Chromium departs from the Standard here; the strict (spec) oracle must say so
             strict = check_preflight(req, pf.status, pf.response_headers, strict_authorization=True)
             assert strict.ok is not verdict.ok, f"{label}: Chromium now follows the Standard; set CHROMIUM_STRICT_AUTHORIZATION = True"
-    if run.actuals:
-        verdicts = [check_actual(req, e.status, e.response_headers) for e in run.actuals]
+    # Each hop is judged for the origin it carried (a cross-origin redirect turns it into "null").
+    hops = [(dataclasses.replace(req, origin=e.headers.get("origin", "")), e) for e in run.actuals]
+    if hops:
+        verdicts = [check_actual(hop_req, e.status, e.response_headers) for hop_req, e in hops]
         assert all(verdicts) is seen["ok"], f"{label}: oracle on the wire {verdicts}, Chromium ok={seen['ok']}"
-    if seen["ok"] and run.actuals:
-        final = run.actuals[-1].response_headers
+    if seen["ok"] and hops:
+        final_req, final = hops[-1][0], hops[-1][1].response_headers
         sent_names = {n.lower() for n, _ in final}
-        assert set(seen["headers"]) & sent_names == exposed_headers(req, final), f"{label}: exposed headers differ"
+        assert set(seen["headers"]) & sent_names == exposed_headers(final_req, final), f"{label}: exposed headers differ"
 
 
 def _check_policy_oracle(label: str, req: BrowserRequest, run: CallRun, api: Api, cached: bool) -> bool:
     """``simulate()`` on the policy must predict the case; returns whether the preflight result is cached."""
     outcome = simulate(req, api.policies, strict_authorization=CHROMIUM_STRICT_AUTHORIZATION)
+    if run.call.origin_after_redirect:  # the redirect itself passes (R27); the next hop decides, from its new origin
+        assert outcome.ok, f"{label}: simulate() refuses the redirect response: {outcome.reason}"
+        target = req.path.rsplit("/", 1)[0] + f"/{REDIRECT_TARGET}"
+        outcome = simulate(dataclasses.replace(req, origin=run.call.origin_after_redirect, path=target), api.policies,
+                           strict_authorization=CHROMIUM_STRICT_AUTHORIZATION)
     assert outcome.ok is run.call.ok, f"{label}: simulate() says ok={outcome.ok} ({outcome.reason})"
     assert (outcome.preflight_sent and not cached) is run.call.preflight, f"{label}: simulate() preflight={outcome.preflight_sent}"
     return outcome.ok and outcome.preflight_sent and bool(outcome.max_age)
@@ -80,8 +90,10 @@ def test_browser_case(case: Case, api: Api, case_runs: dict[str, CaseRun | BaseE
     cached = False
     for index, run in enumerate(result.calls, 1):
         label = f"{case.id} [{api.adapter}] call {index}"
-        for exchange in run.wire:
-            assert exchange.headers.get("origin") == result.origin, f"{label}: Origin {exchange.headers.get('origin')!r}"
+        for position, exchange in enumerate(run.wire):
+            expected = run.call.origin_after_redirect if position and run.call.origin_after_redirect else result.origin
+            sent = exchange.headers.get("origin")
+            assert sent == expected, f"{label}: exchange {position} sent Origin {sent!r}, expected {expected!r}"
         _check_browser(label, case, run)
         req = BrowserRequest(result.origin, run.call.method, run.call.wire_headers(), run.call.credentials, path=run.path)
         _check_wire_oracle(label, case, req, run)
