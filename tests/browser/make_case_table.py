@@ -72,6 +72,8 @@ def _call_text(case: Case, call: Call) -> str:
 def _outcome_text(call: Call) -> str:
     steps = ["preflight" if call.preflight else "no preflight"]
     steps.append("app called" if call.reached else "app not called")
+    if call.origin_after_redirect:
+        steps.append(f"Origin: {call.origin_after_redirect} after the redirect")
     if call.ok:
         read = f"script reads {call.status}" if call.status is not None else "script reads it"
         if call.visible:
