@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cors_core import Policy, PolicySet
+
 ORIGIN = "https://app.example"
 OTHER = "https://evil.example"
 
@@ -65,6 +67,12 @@ class Scenario:
     status: int | None = None  # expected status; None = the app's status
     cors: dict[str, str] = field(default_factory=dict)  # every CORS header expected, exact value
     vary: tuple[str, ...] = ()  # names in the single Vary field (order and case free); () = no Vary
+    scope: str | None = None  # a PolicySet rule ("/api/*"): the policy covers only those paths
+
+    def build_policy(self) -> Policy | PolicySet:
+        """The cors_core policy every adapter is given for this row."""
+        policy = Policy(**self.policy)
+        return policy if self.scope is None else PolicySet({self.scope: policy})
 
     @property
     def expected_status(self) -> int:
@@ -232,5 +240,37 @@ SCENARIOS: list[Scenario] = [
     ),
     preflight_row(
         "preflight-too-many-headers", "R36", {**API, "allow_headers": "*", "max_request_headers": 2}, preflight("PUT", "x-a,x-b,x-c"), 403
+    ),
+    # --- path-scoped policies (PolicySet) ----------------------------------------------------------
+    Scenario(
+        "scoped-inside",
+        "R10",
+        LISTED,
+        path="/api/items",
+        headers=(("Origin", ORIGIN),),
+        cors={ACAO: ORIGIN},
+        vary=("Origin",),
+        scope="/api/*",
+    ),
+    Scenario("scoped-outside-untouched", "scope", LISTED, path="/static/app.js", headers=(("Origin", ORIGIN),), scope="/api/*"),
+    Scenario(
+        "scoped-outside-preflight-reaches-app",
+        "scope",
+        API,
+        "OPTIONS",
+        path="/static/app.js",
+        headers=preflight("PUT"),
+        app_status=200,
+        scope="/api/*",
+    ),
+    Scenario(
+        "scoped-dot-segments-normalised",
+        "scope",
+        LISTED,
+        path="/static/../api/x",
+        headers=(("Origin", ORIGIN),),
+        cors={ACAO: ORIGIN},
+        vary=("Origin",),
+        scope="/api/*",
     ),
 ]

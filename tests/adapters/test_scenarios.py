@@ -12,7 +12,7 @@ import pytest
 from scenarios import SCENARIOS, Scenario
 from werkzeug.test import Client
 
-from cors_core import CORS_RESPONSE_HEADERS, Policy
+from cors_core import CORS_RESPONSE_HEADERS
 
 
 @dataclass
@@ -38,7 +38,7 @@ def run_wsgi(scenario: Scenario) -> Outcome:
         start_response(f"{scenario.app_status} Whatever", [*scenario.app_headers, ("Content-Type", "text/plain")])
         return [APP_BODY]
 
-    client = Client(CORSMiddleware(app, Policy(**scenario.policy)))
+    client = Client(CORSMiddleware(app, scenario.build_policy()))
     response = client.open(scenario.path, method=scenario.method, headers=list(scenario.headers))
     return Outcome(response.status_code, list(response.headers.items()), len(calls))
 
@@ -56,14 +56,14 @@ def run_flask(scenario: Scenario) -> Outcome:
     flask = pytest.importorskip("flask")
     cors_flask = _adapter("cors_flask")
     calls: list[str] = []
-    app = flask.Flask("scenarios")
+    app = flask.Flask("scenarios", static_folder=None)  # no built-in /static route in the way
 
     @app.route("/<path:path>", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
     def view(path: str) -> Any:  # OPTIONS listed: Flask's automatic OPTIONS answer would hide the app
         calls.append(path)
         return flask.Response(APP_BODY, status=scenario.app_status, headers=list(scenario.app_headers))
 
-    cors_flask.CORS(app, policy=Policy(**scenario.policy))
+    cors_flask.CORS(app, policy=scenario.build_policy())
     response = app.test_client().open(scenario.path, method=scenario.method, headers=list(scenario.headers))
     return Outcome(response.status_code, list(response.headers.items()), len(calls))
 
@@ -102,7 +102,7 @@ def run_django(scenario: Scenario) -> Outcome:
     with override_settings(
         ROOT_URLCONF=urlconf,
         MIDDLEWARE=["cors_django.CorsMiddleware"],
-        CORS_POLICY=Policy(**scenario.policy),
+        CORS_POLICY=scenario.build_policy(),
         ALLOWED_HOSTS=["*"],
         DEBUG=False,
     ):
