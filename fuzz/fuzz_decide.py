@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Fuzzing ``cors_core.decide()`` on arbitrary requests, with invariants checked on every input.
 
 Each input picks a policy (or path-keyed PolicySet) from a fixed handful and either an arbitrary

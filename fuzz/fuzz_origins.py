@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Differential fuzzing of ``cors_core.origins.OriginMatcher`` against ``_reference.ReferenceMatcher``.
 
 Each input builds an allow-list (exact origins, ``*.`` patterns, ``:*`` ports, regexes) from a small

@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Fuzzing the WSGI adapter's header surgery: ``cors_wsgi.CORSMiddleware`` around an app with arbitrary headers.
 
 Each input picks a policy (those of fuzz_decide), a request, and the status and header list the
