@@ -78,7 +78,7 @@ class Config:
     urls_regex: re.Pattern[str] | None = None
     #: True in settings mode: format the answers like django-cors-headers where that is harmless.
     compat: bool = False
-    #: Settings mode: the configured request headers, listed on every allowed preflight.
+    #: Settings mode: the configured request headers, listed on every allowed preflight (empty when '*' is allowed).
     listed_headers: str = ""
     _vary: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
@@ -286,7 +286,7 @@ def load() -> tuple[Config | None, list[Error]]:
             errors.append(_problem_error(problem, setting, values.get(problem.option, extra.get(problem.option))))
     if errors or policy is None:
         return None, errors
-    listed = ", ".join(h for h in policy.allow_headers if h != "*")
+    listed = "" if "*" in policy.allow_headers else ", ".join(policy.allow_headers)
     return Config(policy, urls_regex, compat=True, listed_headers=listed), []
 
 

@@ -21,6 +21,13 @@ from ._http import apply, preflight_response, request_meta
 
 V = TypeVar("V", bound=Callable[..., Any])
 
+_decorated = 0  # how many views carry @cors: while none does, the middleware need not route preflights to look
+
+
+def decorated_views() -> int:
+    """How many views have been decorated with ``@cors`` in this process."""
+    return _decorated
+
 
 def _preflight(request: HttpRequest, policy: Policy) -> HttpResponseBase | None:
     if request.method != "OPTIONS":
@@ -50,6 +57,8 @@ def cors(policy: Policy | None = None, /, **options: Any) -> Callable[[V], V]:
     chosen = policy
 
     def decorate(view: V) -> V:
+        global _decorated
+        _decorated += 1
         if iscoroutinefunction(view):
 
             @functools.wraps(view)

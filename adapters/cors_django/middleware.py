@@ -13,12 +13,13 @@ from typing import Any
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_resolver, get_urlconf, resolve
 
 from cors_core import Policy, RequestKind, decide
 
 from ._config import Config, cached, current_request
 from ._http import apply, preflight_response, request_meta
+from .decorators import decorated_views
 
 # Header names as django-cors-headers spells them (Django compares header names case-insensitively).
 ACCESS_CONTROL_ALLOW_ORIGIN = "access-control-allow-origin"
@@ -40,10 +41,28 @@ def current_config() -> Config:
     return config
 
 
+def _urlconf_imported(urlconf: object) -> bool:
+    """Import every module of the URLconf once, as reverse() does, so that every ``@cors`` view has been counted."""
+    try:
+        if urlconf in _imported_urlconfs:
+            return True
+        get_resolver(urlconf).reverse_dict  # noqa: B018  (populating it imports every included URLconf)
+    except Exception:  # unhashable or broken URLconf: route each time, Django reports the error itself
+        return False
+    _imported_urlconfs.add(urlconf)
+    return True
+
+
+_imported_urlconfs: set[object] = set()
+
+
 def _resolve_view_policy(request: HttpRequest) -> Policy | None:
     """Route the path just to see whether its view has ``@cors`` (for preflights, and responses given before routing)."""
+    urlconf = getattr(request, "urlconf", None)
+    if not decorated_views() and _urlconf_imported(urlconf if urlconf is not None else get_urlconf()) and not decorated_views():
+        return None  # no view anywhere has @cors: skip routing
     try:
-        match = resolve(request.path_info, getattr(request, "urlconf", None))
+        match = resolve(request.path_info, urlconf)
     except Resolver404:
         return None
     return getattr(match.func, "cors_policy", None)

@@ -24,7 +24,7 @@ class WithMiddlewareTests(SimpleTestCase):
         assert response["Access-Control-Allow-Origin"] == VIEW_ORIGIN
         assert response["Access-Control-Allow-Credentials"] == "true"
         assert response["Access-Control-Allow-Methods"] == "PUT"
-        assert response["Access-Control-Allow-Headers"] == "x-token"
+        assert response["Access-Control-Allow-Headers"].lower() == "x-token"  # names are case-insensitive
         assert response["Access-Control-Max-Age"] == "60"
         refused = self.client.options("/decorated/", headers={**PREFLIGHT, "origin": "https://site.example"})
         assert refused.status_code == 403  # R23
@@ -77,6 +77,27 @@ class WithoutMiddlewareTests(SimpleTestCase):
         assert response["Access-Control-Allow-Origin"] == VIEW_ORIGIN
         preflight = await AsyncClient().options("/async-decorated/", headers={**PREFLIGHT, "access-control-request-headers": ""})
         assert (preflight.status_code, preflight["Access-Control-Allow-Origin"]) == (204, VIEW_ORIGIN)
+
+
+class _LazyUrlConf:
+    """A URLconf whose view is decorated only when its patterns are first read, like a views module imported late."""
+
+    @property
+    def urlpatterns(self) -> list[object]:
+        from django.urls import path
+
+        return [path("late/", cors(origins=[VIEW_ORIGIN])(lambda request: HttpResponse("late")))]
+
+
+def test_first_preflight_finds_a_view_decorated_when_the_urlconf_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no @cors view counted yet, the middleware imports the URLconf once before deciding routing is not needed."""
+    import cors_django.decorators
+
+    monkeypatch.setattr(cors_django.decorators, "_decorated", 0)
+    with override_settings(**{**djtest_settings.base_overrides, "ROOT_URLCONF": _LazyUrlConf()}):
+        response = Client().options("/late/", headers={"origin": VIEW_ORIGIN, "access-control-request-method": "GET"})
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == VIEW_ORIGIN
 
 
 def test_bad_options_fail_at_decoration_time() -> None:
