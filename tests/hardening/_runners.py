@@ -164,8 +164,9 @@ URLCONF = _UrlConf()
 
 
 @contextmanager
-def django_settings(policy: Policy | PolicySet) -> Iterator[None]:
-    """Configure Django for these tests if nothing else did, then apply CORS_POLICY and our URLconf."""
+def django_settings(policy: Policy | PolicySet | None, **cors_settings: Any) -> Iterator[None]:
+    """Configure Django for these tests if nothing else did, then apply our URLconf and CORS_POLICY
+    (or, with ``policy=None``, the django-cors-headers style ``CORS_*`` settings given)."""
     import django
     from django.conf import settings
     from django.test import override_settings
@@ -182,8 +183,10 @@ def django_settings(policy: Policy | PolicySet) -> Iterator[None]:
             LOGGING_CONFIG=None,
         )
         django.setup()
+    if policy is not None:
+        cors_settings["CORS_POLICY"] = policy
     with override_settings(
-        ROOT_URLCONF=URLCONF, MIDDLEWARE=["cors_django.CorsMiddleware"], ALLOWED_HOSTS=["*"], DEBUG=False, CORS_POLICY=policy
+        ROOT_URLCONF=URLCONF, MIDDLEWARE=["cors_django.CorsMiddleware"], ALLOWED_HOSTS=["*"], DEBUG=False, **cors_settings
     ):
         yield
 

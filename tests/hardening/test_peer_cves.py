@@ -215,3 +215,32 @@ def test_ghsa_vhxv_fg4m_p2w8_origins_sharing_a_suffix_admit_no_third(runner: str
         "http://foo.com",
     ):
         assert not _has_cors(RUNNERS[runner](policy, "GET", "/", (("Origin", origin),))), origin
+
+
+def test_look_alike_origins_through_flask_cors_style_regex_options() -> None:
+    """flask-cors reads regex-looking strings in ``origins`` as regexes with re.match; cors_flask full-matches them."""
+    from cors_flask import CORS
+    from flask import Flask
+
+    app = Flask("compat")
+    app.add_url_rule("/", "i", lambda: "ok")
+    CORS(app, origins=[r"https://[a-z]+\.example\.com"])
+    client = app.test_client()
+    assert (
+        client.get("/", headers={"Origin": "https://a.example.com"}).headers.get("Access-Control-Allow-Origin") == "https://a.example.com"
+    )
+    for origin in ("https://a.example.com.evil.net", "https://a.example.comx", "xhttps://a.example.com"):
+        assert "Access-Control-Allow-Origin" not in client.get("/", headers={"Origin": origin}).headers, origin
+
+
+def test_look_alike_origins_through_django_cors_headers_style_regex_settings() -> None:
+    """django-cors-headers applies CORS_ALLOWED_ORIGIN_REGEXES with re.match (start-anchored only); cors_django does not."""
+    from ._runners import _call, django_app, django_settings, environ_for
+
+    with django_settings(None, CORS_ALLOWED_ORIGIN_REGEXES=[r"^https://\w+\.example\.com"]):
+        app, ran = django_app()
+        ok = _call(app, environ_for("GET", "/x", (("Origin", "https://a.example.com"),)), ran)
+        assert ok.getlist("Access-Control-Allow-Origin") == ["https://a.example.com"]
+        for origin in ("https://a.example.com.evil.net", "https://a.example.comx"):
+            answer = _call(app, environ_for("GET", "/x", (("Origin", origin),)), ran)
+            assert not _has_cors(answer), origin

@@ -84,3 +84,18 @@ def test_no_regex_or_origin_check_runs_on_an_overlong_or_malformed_origin() -> N
     assert len(just_inside) == MAX_ORIGIN_LENGTH
     decide(RequestMeta("GET", "/", just_inside), policy)
     assert spy.seen == [just_inside] and checked == [just_inside]
+
+
+def test_catastrophic_regexes_are_refused_by_the_compat_layers_too() -> None:
+    """flask-cors style ``origins`` regexes and django-cors-headers style CORS_ALLOWED_ORIGIN_REGEXES."""
+    from cors_flask import CORS
+    from django.core.exceptions import ImproperlyConfigured
+    from flask import Flask
+
+    from ._runners import django_app, django_settings
+
+    with pytest.raises(PolicyError):
+        CORS(Flask("redos"), origins=[r"https://((a)+)+\.example\.com"])
+    with django_settings(None, CORS_ALLOWED_ORIGIN_REGEXES=[r"^https://((a)+)+\.example\.com$"]):
+        with pytest.raises(ImproperlyConfigured, match="exponential"):
+            django_app()
