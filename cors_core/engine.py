@@ -78,6 +78,7 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
             return _refused(kind, meta, policy, "method-not-allowed", 403, method)
 
     names: list[str] = []
+    spelled: list[str] = []  # the names as the client wrote them, echoed in Access-Control-Allow-Headers
     raw = meta.request_headers
     if raw:
         if len(raw) > MAX_REQUEST_HEADERS_BYTES:  # R36, checked before any splitting
@@ -91,11 +92,12 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
             # validate before lowercasing: 'K' (U+212A KELVIN SIGN).lower() is ASCII 'k'
             if name not in allowed_names and not is_token(name):
                 return _refused(kind, meta, policy, "request-headers-malformed", 403)
-            name = name.lower()
-            if name in seen:
+            lower = name.lower()
+            if lower in seen:
                 continue
-            seen.add(name)
-            names.append(name)
+            seen.add(lower)
+            names.append(lower)
+            spelled.append(name)
             if len(names) > policy.max_request_headers:
                 return _refused(kind, meta, policy, "request-headers-too-many", 403)
         for name in names:  # R21: '*' never covers Authorization
@@ -107,8 +109,10 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
         headers["Access-Control-Allow-Methods"] = method  # echo the validated method (R18, R35)
     elif policy._acam:
         headers["Access-Control-Allow-Methods"] = policy._acam
-    if names:
-        headers["Access-Control-Allow-Headers"] = ",".join(names) if policy._any_header else policy._acah
+    if policy._acah:  # echo_request_headers=False: the configured list, whatever was requested
+        headers["Access-Control-Allow-Headers"] = policy._acah
+    elif names:  # echo only validated tokens (R21, R35); names compare case-insensitively in browsers
+        headers["Access-Control-Allow-Headers"] = ", ".join(spelled)
     headers.update(policy._preflight_extra)
     if policy.allow_private_network and meta.request_private_network == "true":  # R26
         headers["Access-Control-Allow-Private-Network"] = "true"

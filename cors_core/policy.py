@@ -48,6 +48,8 @@ _OPTIONS = (
     "allow_private_network",
     "preflight_status",
     "max_request_headers",
+    "echo_request_headers",
+    "echo_origin",
     "debug",
     "dangerously_allow_credentials_with_any_origin",
     "dangerously_allow_insecure_origins",
@@ -104,9 +106,9 @@ class Policy:
         "_any_method",
         "_methods",
         "_acam",
+        "_acah",
         "_any_header",
         "_headers",
-        "_acah",
         "_actual_extra",
         "_not_cors",
         "_vary_actual",
@@ -129,6 +131,8 @@ class Policy:
     allow_private_network: bool
     preflight_status: int
     max_request_headers: int
+    echo_request_headers: bool
+    echo_origin: bool
     debug: bool
     dangerously_allow_credentials_with_any_origin: bool
     dangerously_allow_insecure_origins: bool
@@ -139,9 +143,9 @@ class Policy:
     _any_method: bool
     _methods: frozenset[str]
     _acam: str
+    _acah: str
     _any_header: bool
     _headers: frozenset[str]
-    _acah: str
     _actual_extra: dict[str, str]
     _not_cors: Mapping[str, str]
     _vary_actual: tuple[str, ...]
@@ -165,6 +169,8 @@ class Policy:
         allow_private_network: bool = False,
         preflight_status: int = 204,
         max_request_headers: int = DEFAULT_MAX_REQUEST_HEADERS,
+        echo_request_headers: bool = True,
+        echo_origin: bool = False,
         debug: bool = False,
         dangerously_allow_credentials_with_any_origin: bool = False,
         dangerously_allow_insecure_origins: bool = False,
@@ -178,6 +184,8 @@ class Policy:
                 ("allow_credentials", allow_credentials),
                 ("allow_private_network", allow_private_network),
                 ("debug", debug),
+                ("echo_request_headers", echo_request_headers),
+                ("echo_origin", echo_origin),
                 ("dangerously_allow_credentials_with_any_origin", dangerously_allow_credentials_with_any_origin),
                 ("dangerously_allow_insecure_origins", dangerously_allow_insecure_origins),
                 ("dangerously_allow_public_suffix_wildcards", dangerously_allow_public_suffix_wildcards),
@@ -208,6 +216,12 @@ class Policy:
                     origins,
                     "'*' already allows every origin, so the other origins, regexes or checks mean nothing",
                     "use either '*' or a list of origins",
+                )
+            )
+        if flags["echo_origin"] and not matcher.any:
+            problems.append(
+                InvalidValue(
+                    "echo_origin", True, "it only changes how origins '*' is answered", "remove echo_origin or use origins='*'"
                 )
             )
         if credentials:
@@ -253,8 +267,12 @@ class Policy:
                     )
                 )
             else:
-                headers.append(h.lower())
-        headers = list(dict.fromkeys(headers))
+                headers.append(h)
+        first_spelling: dict[str, str] = {}
+        for h in headers:
+            first_spelling.setdefault(h.lower(), h)
+        spelled_headers = list(first_spelling.values())
+        headers = list(first_spelling)
 
         # Exposed response headers.
         expose: list[str] = []
@@ -319,7 +337,7 @@ class Policy:
         set_(self, "max_request_headers", max_request_headers)
         for name, value in flags.items():
             set_(self, name, value)
-        self._compile(matcher, any_method, methods, any_header, headers, expose)
+        self._compile(matcher, any_method, methods, any_header, headers, spelled_headers, expose)
         set_(self, "_frozen", True)
 
     def _compile(
@@ -329,23 +347,25 @@ class Policy:
         methods: list[str],
         any_header: bool,
         headers: list[str],
+        spelled_headers: list[str],
         expose: list[str],
     ) -> None:
         """Precompute everything the per-request path needs (sets, joined values, constant dicts)."""
         set_ = object.__setattr__
         credentials = self.allow_credentials
-        static = matcher.any and not credentials
+        static = matcher.any and not credentials and not self.echo_origin
         set_(self, "_matcher", matcher)
         set_(self, "_static", static)
         set_(self, "_dynamic", not static)
         set_(self, "_credentials", credentials)
-        set_(self, "_reflect_any", matcher.any and credentials)
+        set_(self, "_reflect_any", matcher.any and not static)
         set_(self, "_any_method", any_method)
         set_(self, "_methods", frozenset(methods))
         set_(self, "_acam", ", ".join(methods))
+        # Listing the configured names (not echoing) is only possible without '*'.
+        set_(self, "_acah", "" if (any_header or self.echo_request_headers) else ", ".join(spelled_headers))
         set_(self, "_any_header", any_header)
         set_(self, "_headers", frozenset(headers))
-        set_(self, "_acah", ", ".join(headers))
 
         actual: dict[str, str] = {}
         if credentials:
@@ -403,7 +423,8 @@ class Policy:
         return Policy(**options)
 
     def __repr__(self) -> str:
-        shown = {k: v for k, v in self.to_dict().items() if v not in (None, False, [], 204, DEFAULT_MAX_REQUEST_HEADERS)}
+        defaults = {"preflight_status": 204, "max_request_headers": DEFAULT_MAX_REQUEST_HEADERS, "echo_request_headers": True}
+        shown = {k: v for k, v in self.to_dict().items() if v not in (None, False, []) and defaults.get(k, object()) != v}
         return "Policy(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
 
     def __eq__(self, other: object) -> bool:

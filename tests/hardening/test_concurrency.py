@@ -216,11 +216,6 @@ def test_django_policy_swapped_while_requests_run_gives_whole_answers() -> None:
         assert seen == {sig_a, sig_b}, f"the swap was not observed: {seen}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cors_django._config.cached() stores a configuration built from settings that changed while it was "
-    "being built (check-then-set without a generation check): the stale policy stays until the next CORS_* change",
-)
 def test_django_setting_change_during_a_rebuild_is_not_lost(monkeypatch: pytest.MonkeyPatch) -> None:
     """Deterministic form of the swap race: the settings change lands while a request thread is inside load()."""
     import cors_django._config as config

@@ -113,7 +113,7 @@ def test_star_allow_headers_never_covers_authorization() -> None:
     CORS(app2, origins=[ORIGIN], allow_headers=["*", "Authorization"])
     allowed = preflight(app2, headers="authorization,x-token")
     assert allowed.status_code == 204
-    assert allowed.headers["Access-Control-Allow-Headers"] == "authorization,x-token"
+    assert allowed.headers["Access-Control-Allow-Headers"] == "authorization, x-token"
 
 
 def test_private_network_only_on_preflight_and_never_false() -> None:
