@@ -191,6 +191,10 @@ def policy_from_options(options: Mapping[str, Any], where: str = "") -> Policy:
         "allow_credentials": _strict_flag("supports_credentials", options.get("supports_credentials", False), problems),
         "allow_private_network": _strict_flag("allow_private_network", options.get("allow_private_network", False), problems),
     }
+    if origins == "*" and options.get("send_wildcard") is False and options.get("always_send") is False:
+        # Nothing without an Origin, and the origin echoed otherwise (flask-cors's "W3" setup): only an
+        # echoing policy can leave a request without Origin unanswered; the browser outcome is the same.
+        kwargs["echo_origin"] = not kwargs["allow_credentials"]
     for name in _PASSTHROUGH:
         if name in options:
             kwargs[name] = options[name]

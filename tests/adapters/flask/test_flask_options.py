@@ -297,3 +297,20 @@ def test_decorator_refusal_surfaces_on_first_request() -> None:
 
     with pytest.raises(PolicyError, match="supports_credentials=True with every origin allowed"):
         app.test_client().get("/d", headers={"Origin": ORIGIN})
+
+
+def test_R2_R31_any_origin_answers_star_unless_send_wildcard_and_always_send_are_both_off() -> None:
+    """Default: a static '*' for every request (R31). send_wildcard=False + always_send=False: echo, nothing without Origin."""
+    app = make_app()
+    CORS(app)
+    client = app.test_client()
+    assert client.get("/api/items").headers[ACAO] == "*"
+    assert client.get("/api/items", headers={"Origin": ORIGIN}).headers[ACAO] == "*"
+
+    w3 = make_app()
+    CORS(w3, send_wildcard=False, always_send=False)
+    client = w3.test_client()
+    bare = client.get("/api/items")
+    assert ACAO not in bare.headers and bare.headers["Vary"] == "Origin"  # R2, R30
+    echoed = client.get("/api/items", headers={"Origin": ORIGIN})
+    assert echoed.headers[ACAO] == ORIGIN and echoed.headers["Vary"] == "Origin"  # R10, R30
