@@ -60,12 +60,17 @@ def _err(code: str, msg: str, hint: str) -> Error:
     return Error(msg, hint=hint, id=_id(code))
 
 
-def signal_allows(origin: str) -> bool:
-    """Origin check of the settings mode: does a ``check_request_enabled`` receiver say yes for this request?"""
-    request = current_request.get()
-    if request is None or not check_request_enabled.has_listeners():
+def _signal_says_yes(request: HttpRequest) -> bool:
+    """True if any ``check_request_enabled`` receiver returns a truthy value for *request*."""
+    if not check_request_enabled.has_listeners():
         return False
     return any(result for _, result in check_request_enabled.send(sender=None, request=request))
+
+
+def signal_allows(origin: str) -> bool:
+    """Origin check of the settings mode: the signal, asked about the request being decided."""
+    request = current_request.get()
+    return request is not None and _signal_says_yes(request)
 
 
 @dataclass
@@ -90,9 +95,7 @@ class Config:
         rx = self.urls_regex
         if rx is None or rx.match(request.path_info):
             return policy
-        if check_request_enabled.has_listeners() and any(r for _, r in check_request_enabled.send(sender=None, request=request)):
-            return policy
-        return None
+        return policy if _signal_says_yes(request) else None
 
     def vary_names(self, names: tuple[str, ...]) -> tuple[str, ...]:
         """The Vary names to merge; lowercase in settings mode ("origin", as django-cors-headers writes it)."""

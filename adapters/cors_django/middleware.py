@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, get_resolver, get_urlconf, resolve
 
-from cors_core import Policy, RequestKind, decide
+from cors_core import Decision, Policy, RequestKind, decide
 
 from ._config import Config, cached, current_request
 from ._http import apply, preflight_response, request_meta
@@ -153,7 +153,7 @@ class CorsMiddleware:
         return response
 
     @staticmethod
-    def _decide(request: HttpRequest, policy: Policy, config: Config) -> Any:
+    def _decide(request: HttpRequest, policy: Policy, config: Config) -> Decision:
         if not config.compat:
             return decide(request_meta(request), policy)
         token = current_request.set(request)  # for the check_request_enabled origin check
