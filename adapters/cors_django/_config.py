@@ -83,8 +83,6 @@ class Config:
     urls_regex: re.Pattern[str] | None = None
     #: True in settings mode: format the answers like django-cors-headers where that is harmless.
     compat: bool = False
-    #: Settings mode: the configured request headers, listed on every allowed preflight (empty when '*' is allowed).
-    listed_headers: str = ""
     _vary: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
     def policy_for(self, request: HttpRequest) -> Policy | None:
@@ -279,7 +277,8 @@ def load() -> tuple[Config | None, list[Error]]:
     }
     policy: Policy | None = None
     try:
-        policy = Policy(**{"preflight_status": 200, **extra, **values})
+        # As django-cors-headers answers: 200 for preflights, and the configured header list rather than an echo.
+        policy = Policy(**{"preflight_status": 200, "echo_request_headers": False, **extra, **values})
     except PolicyError as exc:
         for problem in exc.problems:
             if isinstance(problem, InsecureConfiguration) and problem.option == "origins" and allow_all:
@@ -289,8 +288,7 @@ def load() -> tuple[Config | None, list[Error]]:
             errors.append(_problem_error(problem, setting, values.get(problem.option, extra.get(problem.option))))
     if errors or policy is None:
         return None, errors
-    listed = "" if "*" in policy.allow_headers else ", ".join(policy.allow_headers)
-    return Config(policy, urls_regex, compat=True, listed_headers=listed), []
+    return Config(policy, urls_regex, compat=True), []
 
 
 # The built configuration, cached until a CORS_* setting changes (Django's setting_changed signal). The

@@ -128,7 +128,7 @@ class CorsMiddleware:
         if decision.kind is not RequestKind.PREFLIGHT:
             return None
         if config.compat:  # django-cors-headers answers every preflight with the same ok status
-            return preflight_response(decision, policy.preflight_status, config.vary_names(decision.vary), config.listed_headers)
+            return preflight_response(decision, policy.preflight_status, config.vary_names(decision.vary))
         return preflight_response(decision, decision.status or policy.preflight_status, decision.vary)
 
     def _after(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
