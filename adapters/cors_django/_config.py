@@ -286,6 +286,14 @@ def load() -> tuple[Config | None, list[Error]]:
             else:
                 setting = names.get(problem.option, "CORS_POLICY_OPTIONS")
             errors.append(_problem_error(problem, setting, values.get(problem.option, extra.get(problem.option))))
+    if allow_all:  # the lists are ignored then, but a mistake in them is still reported (as django-cors-headers does)
+        lists = {"origins": origins, "origin_regexes": conf.CORS_ALLOWED_ORIGIN_REGEXES}
+        try:
+            Policy(lists["origins"], origin_regexes=lists["origin_regexes"], origin_check=signal_allows)
+        except PolicyError as exc:
+            for problem in exc.problems:
+                setting = origins_name if problem.option == "origins" else regexes_name
+                errors.append(_problem_error(problem, setting, lists.get(problem.option)))
     if errors or policy is None:
         return None, errors
     return Config(policy, urls_regex, compat=True), []

@@ -60,6 +60,8 @@ def test_defaults_have_no_problem() -> None:
         ({"CORS_ALLOWED_ORIGINS": ["http://app.example"], "CORS_ALLOW_CREDENTIALS": True}, ["cors_django.E100"]),
         ({"CORS_ALLOWED_ORIGINS": ["https://app.example:99999"]}, ["cors_django.E101"]),
         ({"CORS_ALLOWED_ORIGINS": ["file://"]}, ["cors_django.E101"]),
+        ({"CORS_ALLOW_ALL_ORIGINS": True, "CORS_ALLOWED_ORIGINS": ["app.example"]}, ["cors_django.E013"]),  # ignored, still checked
+        ({"CORS_ALLOW_ALL_ORIGINS": True, "CORS_ALLOWED_ORIGINS": ["https://app.example"]}, []),
         ({"CORS_POLICY_OPTIONS": {"allow_methods": ["GET"]}}, ["cors_django.E103"]),
         ({"CORS_POLICY_OPTIONS": {"no_such_option": 1}}, ["cors_django.E103"]),
         ({"CORS_POLICY": ["https://app.example"]}, ["cors_django.E104"]),
