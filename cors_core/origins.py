@@ -257,13 +257,16 @@ class OriginMatcher:
             parsed = _parse(raw, "origins", problems, allow_wildcards=True)
             if parsed is None:
                 continue
-            entries.append(_serialise(parsed))
+            entry = _serialise(parsed)
+            if entry == raw:
+                entry = raw  # the caller's own string: one copy of each origin in memory, not three
+            entries.append(entry)
             if parsed.wildcard:
                 wild.setdefault((parsed.scheme, parsed.host), set()).add(parsed.port)
             elif parsed.port == -1:
                 any_port.add((parsed.scheme, parsed.host))
             else:
-                exact.add(_serialise(parsed))
+                exact.add(entry)
         self.exact = frozenset(exact)
         self._wild = {k: frozenset(v) for k, v in wild.items()}
         self._any_port = frozenset(any_port)
