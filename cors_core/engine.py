@@ -66,23 +66,23 @@ def _refused(kind: RequestKind, meta: RequestMeta, policy: Policy, reason: str, 
 def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
     kind = RequestKind.PREFLIGHT
     if not policy._static and not _origin_ok(meta, policy, origin):  # R17, R23
-        return _refused(kind, meta, policy, "origin-not-allowed", 403)
+        return _refused(kind, meta, policy, "origin-not-allowed", policy.refused_preflight_status)
 
     method = meta.request_method or ""
     # Listed methods are validated tokens (Policy checks them), so only an unlisted one needs the syntax check.
     if not (method in SAFELISTED_METHODS or method in policy._methods):
         if not is_token(method):  # R18: exactly one token
-            return _refused(kind, meta, policy, "method-malformed", 403)
+            return _refused(kind, meta, policy, "method-malformed", policy.refused_preflight_status)
         # A method or header literally named '*' is never echoed: a browser would read it as a wildcard (R14, R21).
         if not (policy._any_method and method != "*"):
-            return _refused(kind, meta, policy, "method-not-allowed", 403, method)
+            return _refused(kind, meta, policy, "method-not-allowed", policy.refused_preflight_status, method)
 
     names: list[str] = []
     spelled: list[str] = []  # the names as the client wrote them, echoed in Access-Control-Allow-Headers
     raw = meta.request_headers
     if raw:
         if len(raw) > MAX_REQUEST_HEADERS_BYTES:  # R36, checked before any splitting
-            return _refused(kind, meta, policy, "request-headers-too-long", 403)
+            return _refused(kind, meta, policy, "request-headers-too-long", policy.refused_preflight_status)
         seen = set()
         allowed_names = policy._headers  # lowercase validated tokens: a name found there needs no syntax check
         for item in raw.split(","):  # R20
@@ -91,7 +91,7 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
                 continue
             # validate before lowercasing: 'K' (U+212A KELVIN SIGN).lower() is ASCII 'k'
             if name not in allowed_names and not is_token(name):
-                return _refused(kind, meta, policy, "request-headers-malformed", 403)
+                return _refused(kind, meta, policy, "request-headers-malformed", policy.refused_preflight_status)
             lower = name.lower()
             if lower in seen:
                 continue
@@ -99,10 +99,10 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
             names.append(lower)
             spelled.append(name)
             if len(names) > policy.max_request_headers:
-                return _refused(kind, meta, policy, "request-headers-too-many", 403)
+                return _refused(kind, meta, policy, "request-headers-too-many", policy.refused_preflight_status)
         for name in names:  # R21: '*' never covers Authorization
             if name not in allowed_names and (not policy._any_header or name in (NON_WILDCARD_REQUEST_HEADER, "*")):
-                return _refused(kind, meta, policy, "header-not-allowed", 403, name)
+                return _refused(kind, meta, policy, "header-not-allowed", policy.refused_preflight_status, name)
 
     headers = {"Access-Control-Allow-Origin": "*" if policy._static else origin}  # R14: never '*' with credentials
     if policy._any_method:

@@ -47,6 +47,7 @@ _OPTIONS = (
     "max_age",
     "allow_private_network",
     "preflight_status",
+    "refused_preflight_status",
     "max_request_headers",
     "echo_request_headers",
     "echo_origin",
@@ -130,6 +131,7 @@ class Policy:
     max_age: int | None
     allow_private_network: bool
     preflight_status: int
+    refused_preflight_status: int
     max_request_headers: int
     echo_request_headers: bool
     echo_origin: bool
@@ -168,6 +170,7 @@ class Policy:
         max_age: int | None = None,
         allow_private_network: bool = False,
         preflight_status: int = 204,
+        refused_preflight_status: int = 403,
         max_request_headers: int = DEFAULT_MAX_REQUEST_HEADERS,
         echo_request_headers: bool = True,
         echo_origin: bool = False,
@@ -316,6 +319,20 @@ class Policy:
                 )
             )
             preflight_status = 204
+        if (
+            isinstance(refused_preflight_status, bool)
+            or not isinstance(refused_preflight_status, int)
+            or not (200 <= refused_preflight_status <= 299 or 400 <= refused_preflight_status <= 499)
+        ):
+            problems.append(
+                InvalidValue(
+                    "refused_preflight_status",
+                    refused_preflight_status,
+                    "a refused preflight is answered with 403 (Fetch's suggestion) or, for old clients, an ok or other 4xx status",
+                    "use 403 (the default) or 200",
+                )
+            )
+            refused_preflight_status = 403
         if isinstance(max_request_headers, bool) or not isinstance(max_request_headers, int) or not 1 <= max_request_headers <= 1024:
             problems.append(
                 InvalidValue("max_request_headers", max_request_headers, "it must be a whole number from 1 to 1024", "keep the default 64")
@@ -334,6 +351,7 @@ class Policy:
         set_(self, "expose_headers", tuple(expose))
         set_(self, "max_age", max_age)
         set_(self, "preflight_status", preflight_status)
+        set_(self, "refused_preflight_status", refused_preflight_status)
         set_(self, "max_request_headers", max_request_headers)
         for name, value in flags.items():
             set_(self, name, value)
@@ -423,7 +441,7 @@ class Policy:
         return Policy(**options)
 
     def __repr__(self) -> str:
-        defaults = {"preflight_status": 204, "max_request_headers": DEFAULT_MAX_REQUEST_HEADERS, "echo_request_headers": True}
+        defaults = {"preflight_status": 204, "refused_preflight_status": 403, "max_request_headers": DEFAULT_MAX_REQUEST_HEADERS, "echo_request_headers": True}
         shown = {k: v for k, v in self.to_dict().items() if v not in (None, False, []) and defaults.get(k, object()) != v}
         return "Policy(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
 

@@ -278,7 +278,7 @@ def load() -> tuple[Config | None, list[Error]]:
     policy: Policy | None = None
     try:
         # As django-cors-headers answers: 200 for preflights, and the configured header list rather than an echo.
-        policy = Policy(**{"preflight_status": 200, "echo_request_headers": False, **extra, **values})
+        policy = Policy(**{"preflight_status": 200, "refused_preflight_status": 200, "echo_request_headers": False, **extra, **values})
     except PolicyError as exc:
         for problem in exc.problems:
             if isinstance(problem, InsecureConfiguration) and problem.option == "origins" and allow_all:

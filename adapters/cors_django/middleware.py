@@ -127,9 +127,8 @@ class CorsMiddleware:
         decision = self._decide(request, policy, config)
         if decision.kind is not RequestKind.PREFLIGHT:
             return None
-        if config.compat:  # django-cors-headers answers every preflight with the same ok status
-            return preflight_response(decision, policy.preflight_status, config.vary_names(decision.vary))
-        return preflight_response(decision, decision.status or policy.preflight_status, decision.vary)
+        vary = config.vary_names(decision.vary) if config.compat else decision.vary
+        return preflight_response(decision, decision.status or policy.preflight_status, vary)
 
     def _after(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         """Add the CORS headers to whatever response came back: the view's, a 404/500 page, another middleware's."""

@@ -52,3 +52,18 @@ def test_echo_origin_needs_any_origin() -> None:
     with pytest.raises(PolicyError) as exc:
         Policy([ORIGIN], echo_origin=True)
     assert [type(p) for p in exc.value.problems] == [InvalidValue]
+
+
+def test_R23_refused_preflight_status_is_configurable_and_carries_no_allow_headers() -> None:
+    policy = Policy([ORIGIN], refused_preflight_status=200)
+    d = decide(RequestMeta("OPTIONS", "/", "https://evil.example", "GET"), policy)
+    assert d.status == 200 and not d.allowed
+    assert not any(name.startswith("Access-Control-Allow") for name in d)
+    assert decide(RequestMeta("OPTIONS", "/", "https://evil.example", "GET"), Policy([ORIGIN])).status == 403
+
+
+@pytest.mark.parametrize("status", [302, 500, 199, True, "403"])
+def test_R16_refused_preflight_status_must_be_ok_or_4xx(status: object) -> None:
+    with pytest.raises(PolicyError) as exc:
+        Policy([ORIGIN], refused_preflight_status=status)  # type: ignore[arg-type]
+    assert exc.value.problems[0].option == "refused_preflight_status"
