@@ -441,7 +441,12 @@ class Policy:
         return Policy(**options)
 
     def __repr__(self) -> str:
-        defaults = {"preflight_status": 204, "refused_preflight_status": 403, "max_request_headers": DEFAULT_MAX_REQUEST_HEADERS, "echo_request_headers": True}
+        defaults = {
+            "preflight_status": 204,
+            "refused_preflight_status": 403,
+            "max_request_headers": DEFAULT_MAX_REQUEST_HEADERS,
+            "echo_request_headers": True,
+        }
         shown = {k: v for k, v in self.to_dict().items() if v not in (None, False, []) and defaults.get(k, object()) != v}
         return "Policy(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
 
