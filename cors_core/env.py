@@ -10,6 +10,7 @@ variable counts as unset. A variable with the prefix that looks like a misspelt 
 from __future__ import annotations
 
 import difflib
+import inspect
 import json
 import os
 import re
@@ -22,8 +23,11 @@ from .policy import _OPTIONS, Policy
 #: The prefix of the variables read by default.
 DEFAULT_PREFIX = "CORS_"
 
-_LISTS = ("origins", "allow_methods", "allow_headers", "expose_headers")
-_INTS = ("max_age", "preflight_status", "max_request_headers")
+_ENV_OPTIONS = tuple(o for o in _OPTIONS if o != "origin_check")
+# The kind of each option, from the defaults of Policy(): flags are bool, numbers int (None: max_age).
+_DEFAULTS = {name: p.default for name, p in inspect.signature(Policy).parameters.items()}
+_LISTS = tuple(o for o in _ENV_OPTIONS if isinstance(_DEFAULTS.get(o), tuple))
+_INTS = tuple(o for o in _ENV_OPTIONS if _DEFAULTS.get(o) is None or type(_DEFAULTS.get(o)) is int)
 _TRUE = ("true", "1", "yes", "on")
 _FALSE = ("false", "0", "no", "off")
 #: Names other libraries use, so a variable copied from their docs is not silently ignored.
@@ -41,7 +45,6 @@ _ALIASES = {
     "SUPPORTS_CREDENTIALS": "allow_credentials",
     "PREFLIGHT_MAX_AGE": "max_age",
 }
-_ENV_OPTIONS = tuple(o for o in _OPTIONS if o != "origin_check")
 
 
 def variable_names(prefix: str = DEFAULT_PREFIX) -> list[str]:
@@ -66,7 +69,7 @@ def _split(value: str, option: str, problems: list[ConfigProblem]) -> list[str]:
 
 
 def _convert(option: str, raw: str, problems: list[ConfigProblem]) -> Any:
-    if option in _LISTS or option == "origin_regexes":
+    if option in _LISTS:
         items = _split(raw, option, problems)
         return "*" if items == ["*"] else items
     lowered = raw.strip().lower()

@@ -82,3 +82,17 @@ def test_prefix_and_names() -> None:
     assert policy_from_env({"APP_ORIGINS": "https://a.com"}, prefix="APP_") == Policy(["https://a.com"])
     assert "CORS_ORIGIN_CHECK" not in variable_names()
     assert variable_names()[0] == "CORS_ORIGINS"
+
+
+def test_every_option_has_a_variable_of_the_right_kind() -> None:
+    """Options added to Policy later get a variable too, typed from Policy's own defaults."""
+    policy = policy_from_env(
+        {
+            "CORS_ORIGINS": "*",
+            "CORS_ECHO_ORIGIN": "yes",
+            "CORS_ECHO_REQUEST_HEADERS": "false",
+            "CORS_REFUSED_PREFLIGHT_STATUS": "200",
+        }
+    )
+    assert policy is not None
+    assert policy.echo_origin is True and policy.echo_request_headers is False and policy.refused_preflight_status == 200
