@@ -447,7 +447,7 @@ class Policy:
             "max_request_headers": DEFAULT_MAX_REQUEST_HEADERS,
             "echo_request_headers": True,
         }
-        shown = {k: v for k, v in self.to_dict().items() if v not in (None, False, []) and defaults.get(k, object()) != v}
+        shown = {k: v for k, v in self.to_dict().items() if (v != defaults[k] if k in defaults else v not in (None, False, []))}
         return "Policy(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
 
     def __eq__(self, other: object) -> bool:
