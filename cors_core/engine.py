@@ -28,7 +28,7 @@ def decide(meta: RequestMeta, policy: Policy | PolicySet) -> Decision:
     assert isinstance(policy, Policy)
     origin = meta.origin
     if origin is None:  # R2: not a CORS request (an OPTIONS without Origin is not a preflight either)
-        return Decision(RequestKind.NOT_CORS, False, policy._not_cors, policy._vary_actual, "no-origin", None, meta, policy)
+        return policy._no_origin  # the same for every such request: built once with the policy
     if meta.method == "OPTIONS" and meta.request_method is not None:  # R1, case-sensitive method
         return _preflight(meta, policy, origin)
     return _actual(meta, policy, origin)

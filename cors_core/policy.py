@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from .decision import Decision, RequestKind
 from .errors import (
     ConfigProblem,
     InsecureConfiguration,
@@ -112,6 +113,7 @@ class Policy:
         "_headers",
         "_actual_extra",
         "_not_cors",
+        "_no_origin",
         "_vary_actual",
         "_vary_preflight",
         "_preflight_extra",
@@ -150,6 +152,7 @@ class Policy:
     _headers: frozenset[str]
     _actual_extra: dict[str, str]
     _not_cors: Mapping[str, str]
+    _no_origin: Decision
     _vary_actual: tuple[str, ...]
     _vary_preflight: tuple[str, ...]
     _preflight_extra: dict[str, str]
@@ -399,6 +402,8 @@ class Policy:
         elif vary_actual:
             not_cors = {"Vary": "Origin"}
         set_(self, "_not_cors", MappingProxyType(not_cors))  # shared by every decision: read-only
+        # A request without Origin always gets this same answer (R2), so it is built once, not per request.
+        set_(self, "_no_origin", Decision(RequestKind.NOT_CORS, False, self._not_cors, vary_actual, "no-origin", None, None, self))
 
         vary_pf = [*vary_actual, "Access-Control-Request-Method", "Access-Control-Request-Headers"]
         if self.allow_private_network:

@@ -31,10 +31,10 @@ def describe(decision: Decision) -> tuple[str, str]:
     meta, policy, reason = decision._meta, decision._policy, decision.reason
     if decision.kind is RequestKind.OUT_OF_SCOPE:
         return "no CORS policy applies to this path", "add a rule for the path to the PolicySet"
-    if meta is None or policy is None:
-        return reason, ""
     if decision.kind is RequestKind.NOT_CORS:
         return "the request has no Origin header, so it is not a CORS request", ""
+    if meta is None or policy is None:
+        return reason, ""
     if decision.allowed:
         what = "preflight" if decision.kind is RequestKind.PREFLIGHT else "request"
         return f"{what} from origin {safe(meta.origin)} is allowed", ""
