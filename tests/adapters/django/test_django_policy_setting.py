@@ -58,3 +58,15 @@ class PolicySettingTests(SimpleTestCase):
     @override_settings(CORS_POLICY=Policy("*"))
     def test_single_policy(self) -> None:
         assert self.client.get("/", headers={"origin": ORIGIN})["Access-Control-Allow-Origin"] == "*"
+
+
+@override_settings(**djtest_settings.base_overrides, CORS_POLICY=POLICIES)
+class RefusedPreflightLoggingTests(SimpleTestCase):
+    def test_refused_preflight_is_not_logged_as_a_django_4xx(self) -> None:
+        """Anyone can send refused preflights: Django's per-4xx warning would let any site fill the logs (CVE-2024-1681 class)."""
+        with self.assertNoLogs("django.request", level="WARNING"):
+            refused = {"origin": "https://evil.example", "access-control-request-method": "PUT"}
+            response = self.client.options("/api/items/", headers=refused)
+        assert response.status_code == 403
+        with self.assertLogs("django.request", level="WARNING"):  # the app's own 4xx are still logged
+            self.client.get("/api/nothing-here/", headers={"origin": ORIGIN})
