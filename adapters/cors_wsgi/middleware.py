@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from cors_core import Policy, PolicySet, RequestKind, decide
+from cors_core import Policy, PolicySet, RequestKind, RequestMeta, decide
 
 from ._errors import error_response
 from ._headers import apply_decision, status_line
@@ -30,11 +30,12 @@ class CORSMiddleware:
     covers gets the CORS headers, whatever its status, including the 500 sent when *app* raises.
     """
 
-    __slots__ = ("_scoped", "app", "policy")
+    __slots__ = ("_no_origin", "_scoped", "app", "policy")
 
     app: WSGIApplication
     policy: Policy | PolicySet
     _scoped: bool
+    _no_origin: Decision | None
 
     def __init__(self, app: WSGIApplication, policy: Policy | PolicySet) -> None:
         if not isinstance(policy, (Policy, PolicySet)):
@@ -44,11 +45,14 @@ class CORSMiddleware:
         self.app = app
         self.policy = policy
         self._scoped = isinstance(policy, PolicySet)
+        self._no_origin = _shared_no_origin_decision(policy)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        # Only a PolicySet looks at the path; a single Policy skips the decoding.
-        path = decoded_path(environ) if self._scoped else environ.get("PATH_INFO") or "/"
-        decision = decide(request_meta(environ, path), self.policy)
+        decision = self._no_origin
+        if decision is None or "HTTP_ORIGIN" in environ:
+            # Only a PolicySet looks at the path; a single Policy skips the decoding.
+            path = decoded_path(environ) if self._scoped else environ.get("PATH_INFO") or "/"
+            decision = decide(request_meta(environ, path), self.policy)
         kind = decision.kind
         if kind is _OUT_OF_SCOPE:
             return self.app(environ, start_response)
@@ -76,6 +80,20 @@ class CORSMiddleware:
 
     def __repr__(self) -> str:
         return f"CORSMiddleware({self.app!r}, {self.policy!r})"
+
+
+def _shared_no_origin_decision(policy: Policy | PolicySet) -> Decision | None:
+    """The core's answer to every request without Origin under *policy*, if it is one shared object.
+
+    cors_core builds that decision once per Policy; reusing it skips reading the environ and calling
+    decide() for the most common traffic. Checked, not assumed: two different requests must get the
+    very same object, otherwise (or for a PolicySet, where it depends on the path) None.
+    """
+    if isinstance(policy, PolicySet):
+        return None
+    first = decide(RequestMeta("GET", "/"), policy)
+    same = decide(RequestMeta("OPTIONS", "/other", None, "PUT", "x-a"), policy)
+    return first if first is same and first.kind is RequestKind.NOT_CORS else None
 
 
 def _answer_preflight(decision: Decision, start_response: StartResponse) -> Iterable[bytes]:

@@ -555,3 +555,16 @@ def test_raw_middleware_around_flask_puts_cors_on_its_error_pages() -> None:  # 
         assert r.headers["Access-Control-Allow-Origin"] == ORIGIN  # ...with the CORS headers
     preflight = c.options("/no-such-route", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PUT"})
     assert preflight.status_code == 204  # answered before Flask's routing
+
+
+def test_requests_without_origin_reuse_the_cores_shared_decision() -> None:  # R2, R30
+    from cors_core import RequestMeta, decide
+
+    middleware = CORSMiddleware(Recorder(), POLICY)
+    shared = middleware._no_origin
+    assert shared is not None and shared.kind.value == "not-cors"
+    for meta in (RequestMeta("POST", "/a"), RequestMeta("OPTIONS", "/b", None, "PUT", "x-token"), RequestMeta("GET", "/c", None)):
+        assert decide(meta, POLICY) is shared  # what the shortcut relies on: one answer for every such request
+    assert CORSMiddleware(Recorder(), PolicySet({"/api/*": POLICY}))._no_origin is None  # depends on the path there
+    r = Client(middleware).get("/", headers={"Access-Control-Request-Method": "PUT"})
+    assert cors_fields(r) == {} and vary_names(r) == ["Origin"]
