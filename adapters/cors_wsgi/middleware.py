@@ -30,12 +30,13 @@ class CORSMiddleware:
     covers gets the CORS headers, whatever its status, including the 500 sent when *app* raises.
     """
 
-    __slots__ = ("_no_origin", "_scoped", "app", "policy")
+    __slots__ = ("_no_origin", "_no_origin_items", "_scoped", "app", "policy")
 
     app: WSGIApplication
     policy: Policy | PolicySet
     _scoped: bool
     _no_origin: Decision | None
+    _no_origin_items: tuple[tuple[str, str], ...] | None
 
     def __init__(self, app: WSGIApplication, policy: Policy | PolicySet) -> None:
         if not isinstance(policy, (Policy, PolicySet)):
@@ -46,10 +47,13 @@ class CORSMiddleware:
         self.policy = policy
         self._scoped = isinstance(policy, PolicySet)
         self._no_origin = _shared_no_origin_decision(policy)
+        self._no_origin_items = None if self._no_origin is None else tuple(self._no_origin.headers.items())
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         decision = self._no_origin
+        items = self._no_origin_items
         if decision is None or "HTTP_ORIGIN" in environ:
+            items = None
             # Only a PolicySet looks at the path; a single Policy skips the decoding.
             path = decoded_path(environ) if self._scoped else environ.get("PATH_INFO") or "/"
             decision = decide(request_meta(environ, path), self.policy)
@@ -66,7 +70,7 @@ class CORSMiddleware:
         ) -> Callable[[bytes], object]:
             nonlocal started
             started = True
-            return start_response(status, apply_decision(headers, decision), exc_info)
+            return start_response(status, apply_decision(headers, decision, items), exc_info)
 
         try:
             result = self.app(environ, cors_start_response)
