@@ -216,7 +216,8 @@ def load() -> tuple[Config | None, list[Error]]:
         urls_regex = raw_regex
     elif isinstance(raw_regex, str):
         try:
-            urls_regex = re.compile(raw_regex)
+            # The default '^.*$' matches every path_info (which has no newline): no need to run it per request.
+            urls_regex = None if raw_regex in ("^.*$", ".*", "^.*") else re.compile(raw_regex)
         except re.error as exc:
             errors.append(_err("E009", f"CORS_URLS_REGEX does not compile: {exc}.", "Fix the regular expression."))
     else:

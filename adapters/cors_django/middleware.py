@@ -20,6 +20,7 @@ from cors_core import Decision, Policy, RequestKind, decide
 from ._config import Config, cached, current_request
 from ._http import apply, preflight_response, request_meta
 from .decorators import decorated_views
+from .signals import check_request_enabled
 
 # Header names as django-cors-headers spells them (Django compares header names case-insensitively).
 ACCESS_CONTROL_ALLOW_ORIGIN = "access-control-allow-origin"
@@ -132,7 +133,9 @@ class CorsMiddleware:
 
     def _after(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         """Add the CORS headers to whatever response came back: the view's, a 404/500 page, another middleware's."""
-        view_policy = _view_policy(request)
+        # A routed request whose URLconf has no @cors view anywhere needs no look at the view.
+        routed = getattr(request, "resolver_match", None) is not None
+        view_policy = _view_policy(request) if decorated_views() or not routed else None
         if view_policy is not None:
             decision = decide(request_meta(request), view_policy)
             apply(response, decision, decision.vary)
@@ -153,7 +156,7 @@ class CorsMiddleware:
 
     @staticmethod
     def _decide(request: HttpRequest, policy: Policy, config: Config) -> Decision:
-        if not config.compat:
+        if not config.compat or not check_request_enabled.receivers:  # nobody to ask: no request to hand over
             return decide(request_meta(request), policy)
         token = current_request.set(request)  # for the check_request_enabled origin check
         try:
