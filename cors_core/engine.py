@@ -49,17 +49,20 @@ def _actual(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
         return Decision(RequestKind.ACTUAL, True, policy._not_cors, (), "allowed", None, meta, policy)
     if not _origin_ok(meta, policy, origin):  # R23 / R30: no Allow-* headers, but Vary
         return _refused(RequestKind.ACTUAL, meta, policy, "origin-not-allowed", None)
-    headers = {"Access-Control-Allow-Origin": origin, **policy._actual_extra, "Vary": "Origin"}  # R10-R12, R28, R30
+    headers = policy._allowed_template.copy()  # R10-R12, R28, R30
+    headers["Access-Control-Allow-Origin"] = origin
     if policy.debug:
         headers[DEBUG_HEADER] = "allowed"
     return Decision(RequestKind.ACTUAL, True, headers, policy._vary_actual, "allowed", None, meta, policy)
 
 
 def _refused(kind: RequestKind, meta: RequestMeta, policy: Policy, reason: str, status: int | None, detail: str = "") -> Decision:
-    vary = policy._vary_preflight if kind is RequestKind.PREFLIGHT else policy._vary_actual
-    headers = {"Vary": ", ".join(vary)} if vary else {}
+    if kind is RequestKind.PREFLIGHT:
+        vary, headers = policy._vary_preflight, policy._refused_preflight
+    else:
+        vary, headers = policy._vary_actual, policy._refused_actual
     if policy.debug:
-        headers[DEBUG_HEADER] = reason
+        headers = {**headers, DEBUG_HEADER: reason}
     return Decision(kind, False, headers, vary, reason, status, meta, policy, detail)
 
 
@@ -116,7 +119,7 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
     headers.update(policy._preflight_extra)
     if policy.allow_private_network and meta.request_private_network == "true":  # R26
         headers["Access-Control-Allow-Private-Network"] = "true"
-    headers["Vary"] = ", ".join(policy._vary_preflight)  # R30, R32
+    headers["Vary"] = policy._vary_preflight_value  # R30, R32
     if policy.debug:
         headers[DEBUG_HEADER] = "allowed"
     return Decision(kind, True, headers, policy._vary_preflight, "allowed", policy.preflight_status, meta, policy)

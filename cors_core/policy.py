@@ -112,7 +112,11 @@ class Policy:
         "_any_header",
         "_headers",
         "_actual_extra",
+        "_allowed_template",
         "_not_cors",
+        "_vary_preflight_value",
+        "_refused_actual",
+        "_refused_preflight",
         "_no_origin",
         "_vary_actual",
         "_vary_preflight",
@@ -151,7 +155,11 @@ class Policy:
     _any_header: bool
     _headers: frozenset[str]
     _actual_extra: dict[str, str]
+    _allowed_template: dict[str, str]
     _not_cors: Mapping[str, str]
+    _vary_preflight_value: str
+    _refused_actual: Mapping[str, str]
+    _refused_preflight: Mapping[str, str]
     _no_origin: Decision
     _vary_actual: tuple[str, ...]
     _vary_preflight: tuple[str, ...]
@@ -394,6 +402,8 @@ class Policy:
         if expose:
             actual["Access-Control-Expose-Headers"] = ", ".join(expose)
         set_(self, "_actual_extra", actual)
+        # The allowed answer with the origin still to fill in: a dict copy per request (R10-R12, R28, R30).
+        set_(self, "_allowed_template", {"Access-Control-Allow-Origin": "", **actual, "Vary": "Origin"})
         vary_actual = () if static else ("Origin",)
         set_(self, "_vary_actual", vary_actual)
         not_cors: dict[str, str] = {}
@@ -409,6 +419,10 @@ class Policy:
         if self.allow_private_network:
             vary_pf.append("Access-Control-Request-Private-Network")
         set_(self, "_vary_preflight", tuple(vary_pf))
+        set_(self, "_vary_preflight_value", ", ".join(vary_pf))
+        # Refusals carry only Vary (R23, R30): one shared, read-only header map per kind.
+        set_(self, "_refused_actual", MappingProxyType({"Vary": "Origin"} if vary_actual else {}))
+        set_(self, "_refused_preflight", MappingProxyType({"Vary": self._vary_preflight_value}))
         extra: dict[str, str] = {}
         if credentials:
             extra["Access-Control-Allow-Credentials"] = "true"
