@@ -40,13 +40,13 @@ def split_request_origin(origin: str) -> tuple[str, str, int | None] | None:
     m = _REQUEST_ORIGIN.fullmatch(origin)
     if m is None:
         return None
-    port_text = m.group("port")
-    port = None
-    if port_text is not None:
-        port = int(port_text)
-        if port > 65535 or port_text[0] == "0":
-            return None
-    return m.group("scheme"), m.group("host"), port
+    scheme, host, port_text = m.groups()
+    if port_text is None:
+        return scheme, host, None
+    port = int(port_text)
+    if port > 65535 or port_text[0] == "0":
+        return None
+    return scheme, host, port
 
 
 def is_loopback_host(host: str) -> bool:
@@ -268,7 +268,10 @@ class OriginMatcher:
             else:
                 exact.add(entry)
         self.exact = frozenset(exact)
-        self._wild = {k: frozenset(v) for k, v in wild.items()}
+        # scheme -> base domain -> ports: one dict lookup per parent domain of the request host.
+        self._wild: dict[str, dict[str, frozenset[int | None]]] = {}
+        for (scheme, base), ports in wild.items():
+            self._wild.setdefault(scheme, {})[base] = frozenset(ports)
         self._any_port = frozenset(any_port)
         self.entries = tuple(dict.fromkeys(entries))
         compiled: list[re.Pattern[str]] = []
@@ -311,7 +314,7 @@ class OriginMatcher:
 
     def wildcard_bases(self) -> list[tuple[str, str]]:
         """The (scheme, base domain) of each ``*.`` pattern, for the public-suffix check."""
-        return list(self._wild)
+        return [(scheme, base) for scheme, bases in self._wild.items() for base in bases]
 
     def matches(self, origin: str) -> bool:
         """True if the request Origin *origin* (raw bytes as a str) is allowed."""
@@ -325,10 +328,11 @@ class OriginMatcher:
         scheme, host, port = parts
         if (scheme, host) in self._any_port:
             return True
-        if self._wild:
+        bases = self._wild.get(scheme)
+        if bases is not None:
             dot = host.find(".")
             while dot != -1:
-                ports = self._wild.get((scheme, host[dot + 1 :]))
+                ports = bases.get(host[dot + 1 :])
                 if ports is not None and (port in ports or -1 in ports):
                     return True
                 dot = host.find(".", dot + 1)
