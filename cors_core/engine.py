@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from .decision import Decision, RequestKind
+from .origins import split_request_origin
 from .paths import PolicySet
 from .policy import DEBUG_HEADER, MAX_REQUEST_HEADERS_BYTES, Policy
 from .request import RequestMeta
@@ -38,8 +39,6 @@ def _origin_ok(meta: RequestMeta, policy: Policy, origin: str) -> bool:
     if meta.origin_count is not None and meta.origin_count != 1:  # R7: exactly one Origin field
         return False
     if policy._reflect_any:  # dangerous opt-in: reflect any well-formed origin, never null (R9)
-        from .origins import split_request_origin
-
         return origin != "null" and split_request_origin(origin) is not None
     return policy._matcher.matches(origin)
 

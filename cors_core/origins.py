@@ -225,7 +225,7 @@ class OriginMatcher:
     in order, only against origins that passed the strict shape check and the length bound.
     """
 
-    __slots__ = ("_any_port", "_check_cache", "_wild", "any", "check", "dynamic", "entries", "exact", "has_null", "regexes")
+    __slots__ = ("_any_port", "_check_cache", "_wild", "any", "check", "entries", "exact", "regexes")
 
     def __init__(
         self,
@@ -309,8 +309,6 @@ class OriginMatcher:
         self.regexes = tuple(compiled)
         self.check = check
         self._check_cache: dict[str, bool] | None = {} if (check is not None and check_cacheable) else None
-        self.has_null = "null" in self.exact
-        self.dynamic = not self.any or check is not None
 
     def wildcard_bases(self) -> list[tuple[str, str]]:
         """The (scheme, base domain) of each ``*.`` pattern, for the public-suffix check."""

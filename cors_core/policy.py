@@ -104,14 +104,12 @@ class Policy:
         *_OPTIONS,
         "_matcher",
         "_static",
-        "_dynamic",
         "_any_method",
         "_methods",
         "_acam",
         "_acah",
         "_any_header",
         "_headers",
-        "_actual_extra",
         "_allowed_template",
         "_not_cors",
         "_vary_preflight_value",
@@ -121,7 +119,6 @@ class Policy:
         "_vary_actual",
         "_vary_preflight",
         "_preflight_extra",
-        "_credentials",
         "_reflect_any",
         "_frozen",
     )
@@ -147,14 +144,12 @@ class Policy:
     dangerously_allow_public_suffix_wildcards: bool
     _matcher: OriginMatcher
     _static: bool
-    _dynamic: bool
     _any_method: bool
     _methods: frozenset[str]
     _acam: str
     _acah: str
     _any_header: bool
     _headers: frozenset[str]
-    _actual_extra: dict[str, str]
     _allowed_template: dict[str, str]
     _not_cors: Mapping[str, str]
     _vary_preflight_value: str
@@ -164,7 +159,6 @@ class Policy:
     _vary_actual: tuple[str, ...]
     _vary_preflight: tuple[str, ...]
     _preflight_extra: dict[str, str]
-    _credentials: bool
     _reflect_any: bool
 
     def __init__(
@@ -385,8 +379,6 @@ class Policy:
         static = matcher.any and not credentials and not self.echo_origin
         set_(self, "_matcher", matcher)
         set_(self, "_static", static)
-        set_(self, "_dynamic", not static)
-        set_(self, "_credentials", credentials)
         set_(self, "_reflect_any", matcher.any and not static)
         set_(self, "_any_method", any_method)
         set_(self, "_methods", frozenset(methods))
@@ -401,7 +393,6 @@ class Policy:
             actual["Access-Control-Allow-Credentials"] = "true"
         if expose:
             actual["Access-Control-Expose-Headers"] = ", ".join(expose)
-        set_(self, "_actual_extra", actual)
         # The allowed answer with the origin still to fill in: a dict copy per request (R10-R12, R28, R30).
         set_(self, "_allowed_template", {"Access-Control-Allow-Origin": "", **actual, "Vary": "Origin"})
         vary_actual = () if static else ("Origin",)
