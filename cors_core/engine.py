@@ -13,6 +13,7 @@ from .request import RequestMeta
 from .tokens import NON_WILDCARD_REQUEST_HEADER, SAFELISTED_METHODS, is_token
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})  # shared by every out-of-scope decision: read-only
+_NEVER_BY_WILDCARD = (NON_WILDCARD_REQUEST_HEADER, "*")
 _OUT_OF_SCOPE = Decision(RequestKind.OUT_OF_SCOPE, False, _EMPTY, (), "out-of-scope")
 
 
@@ -21,18 +22,38 @@ def decide(meta: RequestMeta, policy: Policy | PolicySet) -> Decision:
 
     Never raises on request data: malformed input is a refusal with a reason.
     """
-    if type(policy) is PolicySet:
-        found = policy.policy_for(meta.path)
-        if found is None:
-            return _OUT_OF_SCOPE
-        policy = found
-    assert isinstance(policy, Policy)
+    if type(policy) is not Policy:
+        if isinstance(policy, PolicySet):
+            found = policy.policy_for(meta.path)
+            if found is None:
+                return _OUT_OF_SCOPE
+            policy = found
+        elif not isinstance(policy, Policy):
+            raise TypeError(f"decide() needs a cors_core Policy or PolicySet, not {type(policy).__name__}")
     origin = meta.origin
     if origin is None:  # R2: not a CORS request (an OPTIONS without Origin is not a preflight either)
         return policy._no_origin  # the same for every such request: built once with the policy
     if meta.method == "OPTIONS" and meta.request_method is not None:  # R1, case-sensitive method
         return _preflight(meta, policy, origin)
-    return _actual(meta, policy, origin)
+    # An actual request, the common CORS case: written out here, with no helper calls on the usual paths.
+    if policy._static:  # R31
+        return Decision(RequestKind.ACTUAL, True, policy._not_cors, (), "allowed", None, meta, policy)
+    if meta.origin_count is None or meta.origin_count == 1:  # R7: exactly one Origin field
+        known = policy._exact_answers.get(origin)  # a listed origin seen before: the same answer again
+        if known is not None:
+            return known
+        matcher = policy._matcher
+        if origin in matcher.exact:
+            return _remember_exact(policy, origin)
+        if policy._reflect_any:  # dangerous opt-in: reflect any well-formed origin, never null (R9)
+            if origin != "null" and split_request_origin(origin) is not None:
+                return _allowed_actual(meta, policy, origin)
+        elif matcher.has_patterns and matcher.matches(origin):
+            return _allowed_actual(meta, policy, origin)
+    if policy.debug:
+        return _refused(RequestKind.ACTUAL, meta, policy, "origin-not-allowed", None)
+    # R23 / R30: no Allow-* headers, but Vary
+    return Decision(RequestKind.ACTUAL, False, policy._refused_actual, policy._vary_actual, "origin-not-allowed", None, meta, policy)
 
 
 def _origin_ok(meta: RequestMeta, policy: Policy, origin: str) -> bool:
@@ -43,16 +64,24 @@ def _origin_ok(meta: RequestMeta, policy: Policy, origin: str) -> bool:
     return policy._matcher.matches(origin)
 
 
-def _actual(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
-    if policy._static:  # R31
-        return Decision(RequestKind.ACTUAL, True, policy._not_cors, (), "allowed", None, meta, policy)
-    if not _origin_ok(meta, policy, origin):  # R23 / R30: no Allow-* headers, but Vary
-        return _refused(RequestKind.ACTUAL, meta, policy, "origin-not-allowed", None)
+def _allowed_headers(policy: Policy, origin: str) -> dict[str, str]:
     headers = policy._allowed_template.copy()  # R10-R12, R28, R30
     headers["Access-Control-Allow-Origin"] = origin
     if policy.debug:
         headers[DEBUG_HEADER] = "allowed"
-    return Decision(RequestKind.ACTUAL, True, headers, policy._vary_actual, "allowed", None, meta, policy)
+    return headers
+
+
+def _allowed_actual(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
+    return Decision(RequestKind.ACTUAL, True, _allowed_headers(policy, origin), policy._vary_actual, "allowed", None, meta, policy)
+
+
+def _remember_exact(policy: Policy, origin: str) -> Decision:
+    """The allowed answer for a listed exact origin: it depends on the origin alone, so it is kept, read-only."""
+    headers = MappingProxyType(_allowed_headers(policy, origin))
+    decision = Decision(RequestKind.ACTUAL, True, headers, policy._vary_actual, "allowed", None, None, policy)
+    policy._exact_answers[origin] = decision
+    return decision
 
 
 def _refused(kind: RequestKind, meta: RequestMeta, policy: Policy, reason: str, status: int | None, detail: str = "") -> Decision:
@@ -79,7 +108,6 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
         if not (policy._any_method and method != "*"):
             return _refused(kind, meta, policy, "method-not-allowed", policy.refused_preflight_status, method)
 
-    names: list[str] = []
     spelled: list[str] = []  # the names as the client wrote them, echoed in Access-Control-Allow-Headers
     raw = meta.request_headers
     if raw:
@@ -87,24 +115,30 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
             return _refused(kind, meta, policy, "request-headers-too-long", policy.refused_preflight_status)
         seen = set()
         allowed_names = policy._headers  # lowercase validated tokens: a name found there needs no syntax check
+        refused_name = ""  # the first name the policy does not allow; a malformed item anywhere still wins
+        limit = policy.max_request_headers
         for item in raw.split(","):  # R20
             name = item.strip(" \t")
-            if not name:
-                continue
-            # validate before lowercasing: 'K' (U+212A KELVIN SIGN).lower() is ASCII 'k'
-            if name not in allowed_names and not is_token(name):
-                return _refused(kind, meta, policy, "request-headers-malformed", policy.refused_preflight_status)
-            lower = name.lower()
+            if name in allowed_names:
+                lower = name
+            else:
+                if not name:
+                    continue
+                # validate before lowercasing: 'K' (U+212A KELVIN SIGN).lower() is ASCII 'k'
+                if not is_token(name):
+                    return _refused(kind, meta, policy, "request-headers-malformed", policy.refused_preflight_status)
+                lower = name.lower()
+                # R21: '*' never covers Authorization, and a name literally '*' is never echoed
+                if not refused_name and lower not in allowed_names and (not policy._any_header or lower in _NEVER_BY_WILDCARD):
+                    refused_name = lower
             if lower in seen:
                 continue
             seen.add(lower)
-            names.append(lower)
             spelled.append(name)
-            if len(names) > policy.max_request_headers:
+            if len(spelled) > limit:
                 return _refused(kind, meta, policy, "request-headers-too-many", policy.refused_preflight_status)
-        for name in names:  # R21: '*' never covers Authorization
-            if name not in allowed_names and (not policy._any_header or name in (NON_WILDCARD_REQUEST_HEADER, "*")):
-                return _refused(kind, meta, policy, "header-not-allowed", policy.refused_preflight_status, name)
+        if refused_name:
+            return _refused(kind, meta, policy, "header-not-allowed", policy.refused_preflight_status, refused_name)
 
     headers = {"Access-Control-Allow-Origin": "*" if policy._static else origin}  # R14: never '*' with credentials
     if policy._any_method:
@@ -113,7 +147,7 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
         headers["Access-Control-Allow-Methods"] = policy._acam
     if policy._acah:  # echo_request_headers=False: the configured list, whatever was requested
         headers["Access-Control-Allow-Headers"] = policy._acah
-    elif names:  # echo only validated tokens (R21, R35); names compare case-insensitively in browsers
+    elif spelled:  # echo only validated tokens (R21, R35); names compare case-insensitively in browsers
         headers["Access-Control-Allow-Headers"] = ", ".join(spelled)
     headers.update(policy._preflight_extra)
     if policy.allow_private_network and meta.request_private_network == "true":  # R26

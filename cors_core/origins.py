@@ -28,6 +28,9 @@ _REQUEST_ORIGIN = re.compile(
     r"(?P<host>[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*\.?|\[[0-9a-f:.]+\])"
     r"(?::(?P<port>[0-9]{1,5}))?"
 )
+# One or more labels, each followed by its dot: what _REQUEST_ORIGIN's host allows in front of a base domain.
+_LABELS_AND_DOT = r"(?:[a-z0-9_\-]+\.)+"
+_WILD_RX_LIMIT = 16
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_\-]{0,61}[a-z0-9_])?")
 _LOOPBACK_NAMES = ("localhost",)
@@ -225,7 +228,19 @@ class OriginMatcher:
     in order, only against origins that passed the strict shape check and the length bound.
     """
 
-    __slots__ = ("_any_port", "_check_cache", "_wild", "any", "check", "entries", "exact", "regexes")
+    __slots__ = (
+        "_any_port",
+        "_check_cache",
+        "_wild",
+        "_wild_ends",
+        "_wild_rx",
+        "any",
+        "check",
+        "entries",
+        "exact",
+        "has_patterns",
+        "regexes",
+    )
 
     def __init__(
         self,
@@ -272,6 +287,19 @@ class OriginMatcher:
         self._wild: dict[str, dict[str, frozenset[int | None]]] = {}
         for (scheme, base), ports in wild.items():
             self._wild.setdefault(scheme, {})[base] = frozenset(ports)
+        # Up to _WILD_RX_LIMIT "*." patterns with fixed ports are also one regex: the language of the shape
+        # check restricted to those bases, so one fullmatch decides. How such an origin must end
+        # (".example.com", ".example.com:8443") is checked first: one endswith() turns most others away.
+        alternatives: list[str] = []
+        ends: list[str] = []
+        for (scheme, base), ports in wild.items():
+            for port in ports:
+                end = f".{base}" if port is None else f".{base}:{port}"
+                ends.append(end)
+                alternatives.append(f"{re.escape(scheme)}://{_LABELS_AND_DOT}{re.escape(end[1:])}")
+        self._wild_ends = tuple(ends)
+        simple = 0 < len(ends) <= _WILD_RX_LIMIT and -1 not in {port for ports in wild.values() for port in ports}
+        self._wild_rx = re.compile("|".join(alternatives)) if simple else None
         self._any_port = frozenset(any_port)
         self.entries = tuple(dict.fromkeys(entries))
         compiled: list[re.Pattern[str]] = []
@@ -308,6 +336,8 @@ class OriginMatcher:
             compiled.append(pattern)
         self.regexes = tuple(compiled)
         self.check = check
+        #: True when something besides the exact origins can allow an origin (patterns, regexes, a check).
+        self.has_patterns = bool(self._wild or self._any_port or self.regexes or check is not None)
         self._check_cache: dict[str, bool] | None = {} if (check is not None and check_cacheable) else None
 
     def wildcard_bases(self) -> list[tuple[str, str]]:
@@ -318,8 +348,12 @@ class OriginMatcher:
         """True if the request Origin *origin* (raw bytes as a str) is allowed."""
         if origin in self.exact:
             return True
-        if not (self._wild or self._any_port or self.regexes or self.check is not None):
-            return False
+        if not (self._any_port or self.regexes or self.check is not None):
+            rx = self._wild_rx
+            if rx is not None:  # a few "*." patterns and nothing else: endswith() turns most origins away
+                return origin.endswith(self._wild_ends) and len(origin) <= MAX_ORIGIN_LENGTH and rx.fullmatch(origin) is not None
+            if not self._wild:
+                return False
         parts = split_request_origin(origin)
         if parts is None:
             return False

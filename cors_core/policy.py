@@ -111,6 +111,7 @@ class Policy:
         "_any_header",
         "_headers",
         "_allowed_template",
+        "_exact_answers",
         "_not_cors",
         "_vary_preflight_value",
         "_refused_actual",
@@ -151,6 +152,7 @@ class Policy:
     _any_header: bool
     _headers: frozenset[str]
     _allowed_template: dict[str, str]
+    _exact_answers: dict[str, Decision]
     _not_cors: Mapping[str, str]
     _vary_preflight_value: str
     _refused_actual: Mapping[str, str]
@@ -395,6 +397,9 @@ class Policy:
             actual["Access-Control-Expose-Headers"] = ", ".join(expose)
         # The allowed answer with the origin still to fill in: a dict copy per request (R10-R12, R28, R30).
         set_(self, "_allowed_template", {"Access-Control-Allow-Origin": "", **actual, "Vary": "Origin"})
+        # The allowed answer to an actual request from a listed exact origin depends on nothing else, so
+        # decide() keeps it once built: bounded by the origins list, never grown by what a client sends.
+        set_(self, "_exact_answers", {})
         vary_actual = () if static else ("Origin",)
         set_(self, "_vary_actual", vary_actual)
         not_cors: dict[str, str] = {}

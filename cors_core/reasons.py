@@ -33,11 +33,12 @@ def describe(decision: Decision) -> tuple[str, str]:
         return "no CORS policy applies to this path", "add a rule for the path to the PolicySet"
     if decision.kind is RequestKind.NOT_CORS:
         return "the request has no Origin header, so it is not a CORS request", ""
+    if decision.allowed:  # a shared answer for a listed origin has no request of its own: its ACAO names the origin
+        what = "preflight" if decision.kind is RequestKind.PREFLIGHT else "request"
+        origin = meta.origin if meta is not None else decision.headers.get("Access-Control-Allow-Origin")
+        return f"{what} from origin {safe(origin)} is allowed", ""
     if meta is None or policy is None:
         return reason, ""
-    if decision.allowed:
-        what = "preflight" if decision.kind is RequestKind.PREFLIGHT else "request"
-        return f"{what} from origin {safe(meta.origin)} is allowed", ""
     origin = meta.origin or ""
     if reason == "origin-not-allowed":
         if meta.origin_count is not None and meta.origin_count != 1:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+_new_tuple: Any = tuple.__new__  # builds the NamedTuple without its keyword-parsing __new__
 
 
 class RequestMeta(NamedTuple):
@@ -21,3 +24,26 @@ class RequestMeta(NamedTuple):
     request_headers: str | None = None
     request_private_network: str | None = None
     origin_count: int | None = None
+
+    @classmethod
+    def from_cgi(cls, variables: Mapping[str, Any], path: str, method: str | None = None) -> RequestMeta:
+        """The request as CGI-style variables hold it (``REQUEST_METHOD``, ``HTTP_ORIGIN``, ... as in RFC 3875).
+
+        That is a WSGI environ (PEP 3333) or Django's ``request.META``. *method* overrides
+        ``REQUEST_METHOD`` when the framework has its own idea of it. The Origin count is unknown:
+        WSGI servers join repeated fields with ``,``, which decide() refuses (R7).
+        """
+        get = variables.get
+        meta: RequestMeta = _new_tuple(
+            cls,
+            (
+                method or variables["REQUEST_METHOD"],
+                path,
+                get("HTTP_ORIGIN"),
+                get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
+                get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
+                get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
+                None,
+            ),
+        )
+        return meta

@@ -1,0 +1,60 @@
+"""Answers decide() builds once and hands out again: for requests without Origin, and per listed exact origin.
+
+Sharing is only safe if nothing about the request is in the answer and nobody can change it; and the
+store of per-origin answers must never grow with what clients send (only listed origins get one).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cors_core import Policy, RequestMeta, decide
+
+from ._support import ORIGIN, OTHER, actual
+
+POLICY = Policy([ORIGIN, "https://*.example.com"], allow_credentials=True, expose_headers=["X-Total"])
+
+
+def test_a_listed_origin_gets_the_same_read_only_answer_for_every_request() -> None:  # R10-R12
+    first = actual(POLICY, method="GET", path="/a")
+    again = actual(POLICY, method="POST", path="/b")
+    assert first is again
+    assert dict(first) == {
+        "Access-Control-Allow-Origin": ORIGIN,
+        "Access-Control-Allow-Credentials": "true",
+        "Access-Control-Expose-Headers": "X-Total",
+        "Vary": "Origin",
+    }
+    with pytest.raises(TypeError):
+        first.headers["Access-Control-Allow-Origin"] = "*"  # type: ignore[index]
+    assert first.message == f"request from origin '{ORIGIN}' is allowed"
+
+
+def test_only_listed_origins_are_remembered() -> None:
+    policy = Policy([ORIGIN, "https://*.example.com"])
+    for i in range(300):
+        decide(RequestMeta("GET", "/", f"https://evil{i}.example.net"), policy)  # refused
+        decide(RequestMeta("GET", "/", f"https://tenant{i}.example.com"), policy)  # allowed by the pattern
+    assert policy._exact_answers == {}
+    decide(RequestMeta("GET", "/", ORIGIN), policy)
+    assert list(policy._exact_answers) == [ORIGIN]
+
+
+def test_pattern_and_refused_answers_are_per_request() -> None:
+    one = actual(POLICY, origin="https://a.example.com")
+    two = actual(POLICY, origin="https://b.example.com")
+    assert one["Access-Control-Allow-Origin"] == "https://a.example.com"
+    assert two["Access-Control-Allow-Origin"] == "https://b.example.com"
+    refused = actual(POLICY, origin=OTHER)
+    assert not refused.allowed and OTHER in refused.message  # the explanation names this request's origin
+
+
+def test_repeated_origin_fields_never_reach_the_remembered_answer() -> None:  # R7
+    assert actual(POLICY).allowed
+    assert not decide(RequestMeta("GET", "/", ORIGIN, origin_count=2), POLICY).allowed
+
+
+def test_debug_policies_share_answers_with_the_reason_header() -> None:
+    policy = Policy([ORIGIN], debug=True)
+    first = actual(policy)
+    assert first is actual(policy) and first["X-CORS-Reason"] == "allowed"
