@@ -21,7 +21,7 @@ from django.core.checks import Error
 from django.core.signals import setting_changed
 from django.http import HttpRequest
 
-from cors_core import ConfigProblem, InsecureConfiguration, Policy, PolicyError, PolicySet
+from cors_core import ConfigProblem, Decision, InsecureConfiguration, Policy, PolicyError, PolicySet, RequestMeta, decide
 
 from .conf import conf, setting_name
 from .signals import check_request_enabled
@@ -84,6 +84,25 @@ class Config:
     #: True in settings mode: format the answers like django-cors-headers where that is harmless.
     compat: bool = False
     _vary: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    #: The policy when one Policy covers every path (no PolicySet, no CORS_URLS_REGEX): the middleware's short path.
+    everywhere: Policy | None = field(init=False, default=None)
+    #: The core's shared answer to every request without Origin under ``everywhere``, and its Vary names.
+    no_origin: Decision | None = field(init=False, default=None)
+    no_origin_vary: tuple[str, ...] = field(init=False, default=())
+    #: ``no_origin`` as entries of Django's header store ({lower name: (name, value)}), Vary included.
+    no_origin_store: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        policy = self.policy
+        if isinstance(policy, Policy) and self.urls_regex is None:
+            self.everywhere = policy
+            first = decide(RequestMeta("GET", "/"), policy)
+            if first is decide(RequestMeta("OPTIONS", "/other", None, "PUT", "x-a"), policy):  # one shared object
+                self.no_origin = first
+                self.no_origin_vary = vary = self.vary_names(first.vary)
+                self.no_origin_store = {name.lower(): (name, value) for name, value in first.headers.items() if name != "Vary"}
+                if vary:
+                    self.no_origin_store["vary"] = ("Vary", ", ".join(vary))
 
     def policy_for(self, request: HttpRequest) -> Policy | None:
         """The policy that applies to *request*, or None when CORS is off for it."""
@@ -303,21 +322,24 @@ def load() -> tuple[Config | None, list[Error]]:
 # The built configuration, cached until a CORS_* setting changes (Django's setting_changed signal). The
 # generation counter keeps a build that raced with a settings change from being stored: that change would be lost.
 _cache: tuple[Config | None, list[Error]] | None = None
+#: The cached Config when it has one Policy for every path (``everywhere``): what the middleware's short path reads.
+fast: Config | None = None
 _generation = 0
 _lock = threading.Lock()
 
 
 def invalidate() -> None:
     """Forget the built configuration; the next request or check builds it again."""
-    global _cache, _generation
+    global _cache, _generation, fast
     with _lock:
         _generation += 1
         _cache = None
+        fast = None
 
 
 def cached() -> tuple[Config | None, list[Error]]:
     """The configuration built from the current settings, built at most once per settings change."""
-    global _cache
+    global _cache, fast
     found = _cache
     if found is not None:
         return found
@@ -326,6 +348,8 @@ def cached() -> tuple[Config | None, list[Error]]:
     with _lock:
         if generation == _generation:
             _cache = found
+            config = found[0]
+            fast = config if config is not None and config.everywhere is not None else None
     return found
 
 

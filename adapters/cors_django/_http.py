@@ -12,39 +12,42 @@ _OWNED = frozenset(name.lower() for name in CORS_RESPONSE_HEADERS)
 
 def request_meta(request: HttpRequest) -> RequestMeta:
     """The raw CORS request headers (WSGI/ASGI joins repeated fields, so the Origin count is unknown)."""
-    meta = request.META
-    return RequestMeta(
-        request.method or "GET",
-        request.path_info,
-        meta.get("HTTP_ORIGIN"),
-        meta.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
-        meta.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-        meta.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
-    )
+    return RequestMeta.from_cgi(request.META, request.path_info, request.method or "GET")
 
 
 def apply(response: HttpResponseBase, decision: Decision, vary: tuple[str, ...]) -> None:
     """Put the decision on an app response: drop CORS headers the app set, set ours, merge Vary into one field."""
+    store = getattr(response.headers, "_store", None)
+    if type(store) is not dict:  # pragma: no cover - a Django without the private store
+        _apply_public(response, decision, vary)
+        return
+    # Django's ResponseHeaders keeps {lower name: (name, value)}; its __setitem__ re-validates and re-encodes
+    # each value (~0.6 us a header), but the core only emits checked ASCII tokens (R35).
+    if not _OWNED.isdisjoint(store):
+        for stale in [key for key in store if key in _OWNED]:
+            del store[stale]
+    for name, value in decision.headers.items():
+        if name != "Vary":
+            store[name.lower()] = (name, value)
+    if vary:
+        if "vary" in store:
+            patch_vary_headers(response, vary)  # case-insensitive merge, keeps the app's names and a '*'
+        else:
+            store["vary"] = ("Vary", ", ".join(vary))
+
+
+def _apply_public(response: HttpResponseBase, decision: Decision, vary: tuple[str, ...]) -> None:  # pragma: no cover
+    """``apply`` through the public ResponseHeaders API only."""
     headers = response.headers
     for stale in [name for name in headers if name.lower() in _OWNED]:
         del headers[stale]
-    store = getattr(headers, "_store", None)
-    if type(store) is dict:
-        # Django's ResponseHeaders keeps {lower name: (name, value)}; its __setitem__ re-validates and
-        # re-encodes each value (~0.6 us a header), but the core only emits checked ASCII tokens (R35).
-        for name, value in decision.headers.items():
-            if name != "Vary":
-                store[name.lower()] = (name, value)
-    else:  # pragma: no cover - a Django without the private store: the public way
-        for name, value in decision.headers.items():
-            if name != "Vary":
-                headers[name] = value
+    for name, value in decision.headers.items():
+        if name != "Vary":
+            headers[name] = value
     if vary:
-        if "vary" in store if type(store) is dict else "Vary" in headers:
-            patch_vary_headers(response, vary)  # case-insensitive merge, keeps the app's names and a '*'
-        elif type(store) is dict:
-            store["vary"] = ("Vary", ", ".join(vary))
-        else:  # pragma: no cover
+        if "Vary" in headers:
+            patch_vary_headers(response, vary)
+        else:
             headers["Vary"] = ", ".join(vary)
 
 

@@ -17,8 +17,10 @@ from django.urls import Resolver404, get_resolver, get_urlconf, resolve
 
 from cors_core import Decision, Policy, RequestKind, decide
 
+from . import _config
+from . import decorators as _decorators
 from ._config import Config, cached, current_request
-from ._http import apply, preflight_response, request_meta
+from ._http import _OWNED, apply, preflight_response, request_meta
 from .decorators import decorated_views
 from .signals import check_request_enabled
 
@@ -96,10 +98,28 @@ class CorsMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        early = self._before(request)
-        if early is not None:
-            return early
-        return self._after(request, self.get_response(request))
+        config = _config.fast
+        if config is None or request.method == "OPTIONS":
+            early = self._before(request)
+            if early is not None:
+                return early
+            return self._after(request, self.get_response(request))
+        # The usual case, written out: one Policy for every path, not a preflight.
+        request._cors_middleware = True  # type: ignore[attr-defined]
+        request._cors_enabled = True  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if _decorators._decorated or getattr(request, "resolver_match", None) is None:
+            return self._after(request, response)  # a @cors view may speak for this request: the general path
+        if config.no_origin is not None and "HTTP_ORIGIN" not in request.META:  # most traffic
+            store = getattr(response.headers, "_store", None)
+            if type(store) is dict and "vary" not in store and _OWNED.isdisjoint(store):  # nothing of the app's to merge
+                store.update(config.no_origin_store)
+            else:
+                apply(response, config.no_origin, config.no_origin_vary)
+        else:
+            decision = self._decide(request, config.everywhere, config)  # type: ignore[arg-type]  # never None in _config.fast
+            apply(response, decision, config.vary_names(decision.vary))
+        return response
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         early = self._before(request)

@@ -9,23 +9,21 @@ passes through the layer's ``start_response``, where the CORS headers are put on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from cors_wsgi._headers import apply_decision as apply_to_header_list
 from cors_wsgi.environ import decoded_path, request_meta
-from cors_wsgi.middleware import _answer_preflight as answer_preflight
+from cors_wsgi.serving import answer_preflight, serve, shared_no_origin_decision
 from flask import Blueprint, Flask
 from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import MethodNotAllowed
 
-from cors_core import Policy, PolicySet, RequestKind, decide
+from cors_core import Decision, Policy, PolicySet, RequestKind, decide
 
 from ._decorator import ENVIRON_KEY, VIEW_ATTR
 from ._translate import check_names, policy_set_from_options
 
 if TYPE_CHECKING:
-    from _typeshed import OptExcInfo
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 _EXTENSION_KEY = "cors_flask"
@@ -47,6 +45,7 @@ class _AppState:
         self.app_policies: list[Policy | PolicySet] = []  # latest install first (flask-cors: the last one wins)
         self.policy: Policy | PolicySet | None = None  # the single app-wide policy, when there is exactly one
         self.policy_is_set = False
+        self.no_origin: Decision | None = None  # the core's shared answer to requests without Origin under `policy`
         self.blueprints: dict[str, tuple[Policy | PolicySet, str]] = {}  # registered name -> (policy, url_prefix)
         self._views = app.view_functions
         self._views_seen = -1  # len(view_functions) when last scanned for @cross_origin views
@@ -64,6 +63,7 @@ class _AppState:
         self.app_policies.insert(0, policy)
         self.policy = policy if len(self.app_policies) == 1 else None
         self.policy_is_set = isinstance(self.policy, PolicySet)
+        self.no_origin = None if self.policy is None else shared_no_origin_decision(self.policy)
 
     def route_scoped(self) -> bool:
         """True if some CORS is tied to routes (a blueprint install or a ``@cross_origin`` view)."""
@@ -136,12 +136,13 @@ class _CORSLayer:
             policy = state.policy_for(environ, path)
             if policy is None:
                 return self.wrapped(environ, start_response)
+        elif state.no_origin is not None and "HTTP_ORIGIN" not in environ:  # most traffic: the answer is known
+            return serve(self.wrapped, environ, start_response, state.no_origin)
         elif state.policy_is_set:
             path = _flask_path(environ)
         else:  # one Policy for every path: decide() does not look at the path
             path = environ.get("PATH_INFO") or "/"
-        meta = request_meta(environ, path)
-        decision = decide(meta, policy)
+        decision = decide(request_meta(environ, path), policy)
         kind = decision.kind
         if kind is _OUT_OF_SCOPE:
             return self.wrapped(environ, start_response)
@@ -149,13 +150,7 @@ class _CORSLayer:
             return answer_preflight(decision, start_response)
         if state._decorated:
             environ[ENVIRON_KEY] = decision  # tells @cross_origin that its headers are applied here
-
-        def cors_start_response(
-            status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
-        ) -> Callable[[bytes], object]:
-            return start_response(status, apply_to_header_list(headers, decision), exc_info)
-
-        return self.wrapped(environ, cors_start_response)
+        return serve(self.wrapped, environ, start_response, decision)
 
 
 class CORS:

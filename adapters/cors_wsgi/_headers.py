@@ -61,11 +61,10 @@ def merge_vary(app_values: list[str], ours: tuple[str, ...]) -> str:
     return ", ".join(names)
 
 
-def apply_decision(headers: Headers, decision: Decision, items: tuple[tuple[str, str], ...] | None = None) -> Headers:
+def apply_decision(headers: Headers, decision: Decision) -> Headers:
     """A new header list: *headers* without app-set CORS fields, plus the decision's, with one merged Vary.
 
-    *items* are the decision's headers as a tuple, when the caller keeps them ready for a shared
-    decision. The application's list is never mutated (apps may reuse one list object across responses).
+    The application's list is never mutated (apps may reuse one list object across responses).
     """
     untouched = _untouched
     for name, _ in headers:
@@ -75,7 +74,7 @@ def apply_decision(headers: Headers, decision: Decision, items: tuple[tuple[str,
             if len(untouched) < _UNTOUCHED_LIMIT:
                 untouched.add(name)
     else:  # common case: nothing to remove or merge; the decision's own Vary value is already final
-        return [*headers, *(decision.headers.items() if items is None else items)]
+        return [*headers, *decision.headers.items()]
     out: Headers = []
     app_vary: list[str] = []
     for header in headers:

@@ -12,9 +12,6 @@ from cors_core import RequestMeta
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
-_new_tuple = tuple.__new__  # RequestMeta is a NamedTuple: build it without the keyword-parsing __new__
-
-
 def decoded_path(environ: WSGIEnvironment) -> str:
     """PATH_INFO as real text: PEP 3333 gives the URL's bytes decoded as latin-1; re-decode them as UTF-8.
 
@@ -29,22 +26,5 @@ def decoded_path(environ: WSGIEnvironment) -> str:
     return path
 
 
-def request_meta(environ: WSGIEnvironment, path: str) -> RequestMeta:
-    """The core's view of the request: method, *path*, and the raw CORS request headers.
-
-    ``origin_count`` is None: a WSGI server joins repeated fields with ``,``, which decide() refuses (R7).
-    """
-    get = environ.get
-    meta: RequestMeta = _new_tuple(
-        RequestMeta,
-        (
-            environ["REQUEST_METHOD"],
-            path,
-            get("HTTP_ORIGIN"),
-            get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
-            get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-            get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
-            None,
-        ),
-    )
-    return meta
+#: ``request_meta(environ, path)``: the core's view of the request (method, *path*, the raw CORS request headers).
+request_meta = RequestMeta.from_cgi
