@@ -100,11 +100,14 @@ def growth_table(doc: dict[str, Any], scenario: str) -> list[str]:
 
 
 def memory_table(doc: dict[str, Any]) -> list[str]:
+    def kib(value: int | None) -> str:
+        return "not measured" if value is None else f"{value / 1024:,.0f} KiB"
+
     rows = [
-        [m["target"], f"{m['config_bytes'] / 1024:,.0f} KiB", f"{m['after_traffic_bytes'] / 1024:,.0f} KiB"]
+        [m["target"], kib(m["config_bytes"]), kib(m["after_traffic_bytes"]), kib(m.get("after_allowed_bytes"))]
         for m in sorted(doc["memory"], key=lambda m: list(GROUPS).index(m["group"]))
     ]
-    return _table(["library", "kept after setup", "kept after refused traffic"], rows)
+    return _table(["library", "kept after setup", "after refused traffic", "after one request from every listed origin"], rows)
 
 
 def target_checks(doc: dict[str, Any]) -> list[str]:

@@ -684,17 +684,35 @@ def run_memory(cfg: Settings, log: Callable[[str], None]) -> list[dict[str, Any]
                 _batch(t, app, SCENARIOS["rotating-refused"])(MEMORY_TRAFFIC)
                 gc.collect()
                 after_traffic = tracemalloc.get_traced_memory()[0] - before
+                after_allowed = None
+                if t.ours or t.bare:  # one allowed request from every listed origin (the peers take seconds per request here)
+                    _batch(t, app, [Req("GET", (("Origin", o),)) for o in spec.origins])(len(spec.origins))
+                    gc.collect()
+                    after_allowed = tracemalloc.get_traced_memory()[0] - before
             finally:
                 tracemalloc.stop()
-            built[t.name] = (after_build, after_traffic)
+            built[t.name] = (after_build, after_traffic, after_allowed)
             del app
-        base = next((built[t.name] for t in members if t.bare and t.name in built), (0, 0))
+        base = next((built[t.name] for t in members if t.bare and t.name in built), (0, 0, 0))
         for t in members:
             if t.bare or t.name not in built:
                 continue
-            b, a = built[t.name]
-            rows.append({"group": group, "target": t.name, "ours": t.ours, "config_bytes": b - base[0], "after_traffic_bytes": a - base[1]})
-            log(f"  memory {group:9} {t.name:26} build {(b - base[0]) / 1024:9.1f} KiB  after traffic {(a - base[1]) / 1024:9.1f} KiB")
+            b, a, w = built[t.name]
+            allowed = None if w is None else w - (base[2] or 0)
+            rows.append(
+                {
+                    "group": group,
+                    "target": t.name,
+                    "ours": t.ours,
+                    "config_bytes": b - base[0],
+                    "after_traffic_bytes": a - base[1],
+                    "after_allowed_bytes": allowed,
+                }
+            )
+            shown = f"build {(b - base[0]) / 1024:9.1f} KiB  after traffic {(a - base[1]) / 1024:9.1f} KiB"
+            if allowed is not None:
+                shown += f"  after every origin {allowed / 1024:9.1f} KiB"
+            log(f"  memory {group:9} {t.name:26} {shown}")
     return rows
 
 

@@ -13,6 +13,8 @@ from .request import RequestMeta
 from .tokens import NON_WILDCARD_REQUEST_HEADER, SAFELISTED_METHODS, is_token
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})  # shared by every out-of-scope decision: read-only
+#: How many listed origins get their allowed answer remembered (the first ones seen), per policy.
+EXACT_ANSWERS_KEPT = 1024
 _NEVER_BY_WILDCARD = (NON_WILDCARD_REQUEST_HEADER, "*")
 _OUT_OF_SCOPE = Decision(RequestKind.OUT_OF_SCOPE, False, _EMPTY, (), "out-of-scope")
 
@@ -77,10 +79,15 @@ def _allowed_actual(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
 
 
 def _remember_exact(policy: Policy, origin: str) -> Decision:
-    """The allowed answer for a listed exact origin: it depends on the origin alone, so it is kept, read-only."""
+    """The allowed answer for a listed exact origin: it depends on the origin alone, so it is kept, read-only.
+
+    At most EXACT_ANSWERS_KEPT are kept (about 350 bytes each): past that, the answer is built per request.
+    """
     headers = MappingProxyType(_allowed_headers(policy, origin))
     decision = Decision(RequestKind.ACTUAL, True, headers, policy._vary_actual, "allowed", None, None, policy)
-    policy._exact_answers[origin] = decision
+    answers = policy._exact_answers
+    if len(answers) < EXACT_ANSWERS_KEPT:
+        answers[origin] = decision
     return decision
 
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, get_resolver, get_urlconf, resolve
 
-from cors_core import Decision, Policy, RequestKind, decide
+from cors_core import Decision, Policy, RequestKind, RequestMeta, decide
 
 from . import _config
 from . import decorators as _decorators
@@ -104,10 +104,24 @@ class CorsMiddleware:
             if early is not None:
                 return early
             return self._after(request, self.get_response(request))
-        # The usual case, written out: one Policy for every path, not a preflight.
         request._cors_middleware = True  # type: ignore[attr-defined]
         request._cors_enabled = True  # type: ignore[attr-defined]
-        response = self.get_response(request)
+        return self._finish(request, self.get_response(request), config)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]] = self.get_response
+        config = _config.fast
+        if config is None or request.method == "OPTIONS":
+            early = self._before(request)
+            if early is not None:
+                return early
+            return self._after(request, await get_response(request))
+        request._cors_middleware = True  # type: ignore[attr-defined]
+        request._cors_enabled = True  # type: ignore[attr-defined]
+        return self._finish(request, await get_response(request), config)
+
+    def _finish(self, request: HttpRequest, response: HttpResponseBase, config: Config) -> HttpResponseBase:
+        """The usual case, written out: one Policy for every path, a request that is not OPTIONS."""
         if _decorators._decorated or getattr(request, "resolver_match", None) is None:
             return self._after(request, response)  # a @cors view may speak for this request: the general path
         if config.no_origin is not None and "HTTP_ORIGIN" not in request.META:  # most traffic
@@ -116,17 +130,15 @@ class CorsMiddleware:
                 store.update(config.no_origin_store)
             else:
                 apply(response, config.no_origin, config.no_origin_vary)
-        else:
-            decision = self._decide(request, config.everywhere, config)  # type: ignore[arg-type]  # never None in _config.fast
+            return response
+        policy: Any = config.everywhere  # a Policy: _config.fast only holds configs that have one
+        if config.compat:  # django-cors-headers formatting, and perhaps a signal to ask
+            decision = self._decide(request, policy, config)
             apply(response, decision, config.vary_names(decision.vary))
+        else:
+            decision = decide(RequestMeta.from_cgi(request.META, request.path_info, request.method), policy)
+            apply(response, decision, decision.vary)
         return response
-
-    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        early = self._before(request)
-        if early is not None:
-            return early
-        get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]] = self.get_response
-        return self._after(request, await get_response(request))
 
     def _before(self, request: HttpRequest) -> HttpResponseBase | None:
         """Mark the request, and answer it here if it is a preflight CORS applies to."""

@@ -58,3 +58,15 @@ def test_debug_policies_share_answers_with_the_reason_header() -> None:
     policy = Policy([ORIGIN], debug=True)
     first = actual(policy)
     assert first is actual(policy) and first["X-CORS-Reason"] == "allowed"
+
+
+def test_the_remembered_answers_are_capped() -> None:
+    from cors_core.engine import EXACT_ANSWERS_KEPT
+
+    listed = [f"https://site{i}.example.org" for i in range(EXACT_ANSWERS_KEPT + 50)]
+    policy = Policy(listed)
+    for origin in listed:
+        assert actual(policy, origin=origin)["Access-Control-Allow-Origin"] == origin
+    assert len(policy._exact_answers) == EXACT_ANSWERS_KEPT
+    late = actual(policy, origin=listed[-1])
+    assert late.allowed and late is not actual(policy, origin=listed[-1])  # built per request past the cap
