@@ -51,7 +51,11 @@ def decide(meta: RequestMeta, policy: Policy | PolicySet) -> Decision:
             if origin != "null" and split_request_origin(origin) is not None:
                 return _allowed_actual(meta, policy, origin)
         elif matcher.has_patterns and matcher.matches(origin):
-            return _allowed_actual(meta, policy, origin)
+            headers = policy._allowed_template.copy()  # R10-R12, R28, R30
+            headers["Access-Control-Allow-Origin"] = origin
+            if policy.debug:
+                headers[DEBUG_HEADER] = "allowed"
+            return Decision(RequestKind.ACTUAL, True, headers, policy._vary_actual, "allowed", None, meta, policy)
     if policy.debug:
         return _refused(RequestKind.ACTUAL, meta, policy, "origin-not-allowed", None)
     # R23 / R30: no Allow-* headers, but Vary
