@@ -46,6 +46,7 @@ class _AppState:
         self.policy: Policy | PolicySet | None = None  # the single app-wide policy, when there is exactly one
         self.policy_is_set = False
         self.no_origin: Decision | None = None  # the core's shared answer to requests without Origin under `policy`
+        self.no_origin_pairs: tuple[tuple[str, str], ...] | None = None  # its headers, ready to append
         self.blueprints: dict[str, tuple[Policy | PolicySet, str]] = {}  # registered name -> (policy, url_prefix)
         self._views = app.view_functions
         self._views_seen = -1  # len(view_functions) when last scanned for @cross_origin views
@@ -64,6 +65,7 @@ class _AppState:
         self.policy = policy if len(self.app_policies) == 1 else None
         self.policy_is_set = isinstance(self.policy, PolicySet)
         self.no_origin = None if self.policy is None else shared_no_origin_decision(self.policy)
+        self.no_origin_pairs = None if self.no_origin is None else tuple(self.no_origin.headers.items())
 
     def route_scoped(self) -> bool:
         """True if some CORS is tied to routes (a blueprint install or a ``@cross_origin`` view)."""
@@ -137,7 +139,7 @@ class _CORSLayer:
             if policy is None:
                 return self.wrapped(environ, start_response)
         elif state.no_origin is not None and "HTTP_ORIGIN" not in environ:  # most traffic: the answer is known
-            return serve(self.wrapped, environ, start_response, state.no_origin)
+            return serve(self.wrapped, environ, start_response, state.no_origin, state.no_origin_pairs)
         elif state.policy_is_set:
             path = _flask_path(environ)
         else:  # one Policy for every path: decide() does not look at the path

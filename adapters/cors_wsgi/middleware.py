@@ -26,12 +26,13 @@ class CORSMiddleware:
     covers gets the CORS headers, whatever its status, including the 500 sent when *app* raises.
     """
 
-    __slots__ = ("_no_origin", "_scoped", "app", "policy")
+    __slots__ = ("_no_origin", "_no_origin_pairs", "_scoped", "app", "policy")
 
     app: WSGIApplication
     policy: Policy | PolicySet
     _scoped: bool
     _no_origin: Decision | None
+    _no_origin_pairs: tuple[tuple[str, str], ...] | None
 
     def __init__(self, app: WSGIApplication, policy: Policy | PolicySet) -> None:
         if not isinstance(policy, (Policy, PolicySet)):
@@ -42,18 +43,20 @@ class CORSMiddleware:
         self.policy = policy
         self._scoped = isinstance(policy, PolicySet)
         self._no_origin = shared_no_origin_decision(policy)
+        self._no_origin_pairs = None if self._no_origin is None else tuple(self._no_origin.headers.items())
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         decision = self._no_origin
-        if decision is None or "HTTP_ORIGIN" in environ:
-            # Only a PolicySet looks at the path; a single Policy skips the decoding.
-            path = decoded_path(environ) if self._scoped else environ.get("PATH_INFO") or "/"
-            decision = decide(request_meta(environ, path), self.policy)
-            kind = decision.kind
-            if kind is _OUT_OF_SCOPE:
-                return self.app(environ, start_response)
-            if kind is _PREFLIGHT:
-                return answer_preflight(decision, start_response)
+        if decision is not None and "HTTP_ORIGIN" not in environ:
+            return serve(self.app, environ, start_response, decision, self._no_origin_pairs)
+        # Only a PolicySet looks at the path; a single Policy skips the decoding.
+        path = decoded_path(environ) if self._scoped else environ.get("PATH_INFO") or "/"
+        decision = decide(request_meta(environ, path), self.policy)
+        kind = decision.kind
+        if kind is _OUT_OF_SCOPE:
+            return self.app(environ, start_response)
+        if kind is _PREFLIGHT:
+            return answer_preflight(decision, start_response)
         return serve(self.app, environ, start_response, decision)
 
     def __repr__(self) -> str:

@@ -38,13 +38,21 @@ def shared_no_origin_decision(policy: Policy | PolicySet) -> Decision | None:
     return first if first is same and first.kind is RequestKind.NOT_CORS else None
 
 
-def serve(app: WSGIApplication, environ: WSGIEnvironment, start_response: StartResponse, decision: Decision) -> Iterable[bytes]:
+def serve(
+    app: WSGIApplication,
+    environ: WSGIEnvironment,
+    start_response: StartResponse,
+    decision: Decision,
+    pairs: tuple[tuple[str, str], ...] | None = None,
+) -> Iterable[bytes]:
     """Call *app* and put *decision* (not a preflight's) on whatever response it starts, errors included.
 
-    Shared with cors_flask's layer, which finds its policy differently but answers the same way.
+    *pairs* are the decision's headers as a tuple, when the caller keeps them for a shared decision
+    (a tuple is the cheapest thing to append to a header list). Shared with cors_flask's layer, which
+    finds its policy differently but answers the same way.
     """
     untouched = _untouched
-    ours = decision.headers.items()
+    ours = decision.headers.items() if pairs is None else pairs
     started = False
 
     def cors_start_response(status: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None) -> Callable[[bytes], object]:
