@@ -30,14 +30,19 @@ class RequestMeta(NamedTuple):
         """The request as CGI-style variables hold it (``REQUEST_METHOD``, ``HTTP_ORIGIN``, ... as in RFC 3875).
 
         That is a WSGI environ (PEP 3333) or Django's ``request.META``. *method* overrides
-        ``REQUEST_METHOD`` when the framework has its own idea of it. The Origin count is unknown:
-        WSGI servers join repeated fields with ``,``, which decide() refuses (R7).
+        ``REQUEST_METHOD`` when the framework has its own idea of it. The preflight fields are read
+        only for OPTIONS, since no other request can be a preflight (R1). The Origin count is
+        unknown: WSGI servers join repeated fields with ``,``, which decide() refuses (R7).
         """
         get = variables.get
-        meta: RequestMeta = _new_tuple(
+        method = method or variables["REQUEST_METHOD"]
+        if method != "OPTIONS":
+            meta: RequestMeta = _new_tuple(cls, (method, path, get("HTTP_ORIGIN"), None, None, None, None))
+            return meta
+        meta = _new_tuple(
             cls,
             (
-                method or variables["REQUEST_METHOD"],
+                method,
                 path,
                 get("HTTP_ORIGIN"),
                 get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
