@@ -45,11 +45,11 @@ def decide(meta: RequestMeta, policy: Policy | PolicySet) -> Decision:
         if known is not None:
             return known
         matcher = policy._matcher
-        if origin in matcher.exact:
-            return _remember_exact(policy, origin)
-        if policy._reflect_any:  # dangerous opt-in: reflect any well-formed origin, never null (R9)
+        if policy._reflect_any:  # dangerous opt-in: reflect any well-formed origin, never null (R9), as _origin_ok does
             if origin != "null" and split_request_origin(origin) is not None:
                 return _allowed_actual(meta, policy, origin)
+        elif origin in matcher.exact:
+            return _remember_exact(policy, origin)
         elif matcher.has_patterns and matcher.matches(origin):
             headers = policy._allowed_template.copy()  # R10-R12, R28, R30
             headers["Access-Control-Allow-Origin"] = origin
