@@ -131,7 +131,10 @@ def serve() -> Iterator[Callable[..., int]]:
             srv.shutdown()
             srv.server_close()
         else:  # waitress: closed from its own loop thread, so select() never meets a closed descriptor
-            srv.trigger.pull_trigger(srv.close)
+            try:
+                srv.trigger.pull_trigger(srv.close)
+            except OSError:  # its trigger pipe is closed already: nothing left to wake
+                srv.close()
             thread.join(timeout=5)
             srv.task_dispatcher.shutdown()
         thread.join(timeout=5)
