@@ -2,7 +2,42 @@
 
 from __future__ import annotations
 
+import shutil
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping
+from pathlib import Path
+
+
+def outcomes(junit_xml: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """From a pytest junit report: test id -> passed | failed | skipped, and test id -> first line of each failure.
+
+    Test ids read like pytest's own (``test_middleware.py::CorsMiddlewareTests::test_x``), from the
+    class names the report holds (``tests.test_middleware.CorsMiddlewareTests``).
+    """
+    found: dict[str, str] = {}
+    details: dict[str, str] = {}
+    for case in ET.parse(junit_xml).iter("testcase"):
+        parts = case.get("classname", "").split(".")
+        test_id = f"{'/'.join(parts[1:-1])}.py::{parts[-1]}::{case.get('name')}"
+        problem = case.find("failure")
+        if problem is None:
+            problem = case.find("error")
+        if case.find("skipped") is not None:
+            found[test_id] = "skipped"
+        elif problem is not None:
+            found[test_id] = "failed"
+            details[test_id] = (problem.get("message") or "").partition("\n")[0][:200]
+        else:
+            found[test_id] = "passed"
+    return found, details
+
+
+def clean_up(tmp: Path, keep: bool) -> None:
+    """Remove the runner's scratch directory, or say where it is kept."""
+    if keep:
+        print(f"kept {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def report(title: str, outcomes: Mapping[str, str], expected: Mapping[str, str], details: Mapping[str, str] | None = None) -> int:

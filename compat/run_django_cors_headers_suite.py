@@ -18,10 +18,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from _verdict import report as judge  # compat/ is on sys.path when the script runs
+from _verdict import clean_up, outcomes  # compat/ is on sys.path when the script runs
+from _verdict import report as judge
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_TESTS = Path("/work/scratch/dch-tests/tests")
@@ -64,24 +64,6 @@ def _run(root: Path, report: Path, extra: list[str]) -> int:
     return subprocess.run(cmd, cwd=root, env=env, check=False).returncode
 
 
-def _results(report: Path) -> dict[str, tuple[str, str]]:
-    """test id -> (passed | failed | skipped, first line of the failure) from a junit xml report."""
-    out: dict[str, tuple[str, str]] = {}
-    for case in ET.parse(report).iter("testcase"):
-        parts = case.get("classname", "").split(".")  # tests.test_middleware.CorsMiddlewareTests
-        test_id = f"{parts[1]}.py::{parts[-1]}::{case.get('name')}"
-        problem = case.find("failure")
-        if problem is None:
-            problem = case.find("error")
-        if case.find("skipped") is not None:
-            out[test_id] = ("skipped", "")
-        elif problem is not None:
-            out[test_id] = ("failed", (problem.get("message") or "").splitlines()[0][:200] if problem.get("message") else "")
-        else:
-            out[test_id] = ("passed", "")
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tests", type=Path, default=DEFAULT_TESTS, help="the peer's tests/ directory")
@@ -96,17 +78,14 @@ def main(argv: list[str] | None = None) -> int:
         _prepare(args.tests, tmp)
         report = tmp / "report.xml"
         _run(tmp, report, args.pytest_args)
-        results = _results(report)
+        results, details = outcomes(report)
     finally:
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(tmp, args.keep)
     return judge(
         "django-cors-headers 4.9.0 tests against cors_django",
-        {t: v for t, (v, _) in results.items()},
+        results,
         EXPECTED_FAILURES,
-        {t: d for t, (_, d) in results.items()},
+        details,
     )
 
 if __name__ == "__main__":

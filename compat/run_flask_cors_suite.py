@@ -16,10 +16,10 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from _verdict import report as judge  # compat/ is on sys.path when the script runs
+from _verdict import clean_up, outcomes  # compat/ is on sys.path when the script runs
+from _verdict import report as judge
 
 PEER = "flask-cors==6.0.5"
 #: The behavioural test files (the private-helper tests in tests/core/test_helpers.py are not run).
@@ -104,23 +104,6 @@ def _run(root: Path, shim: Path, report: Path, extra: list[str]) -> int:
     return subprocess.run(cmd, cwd=root, env=env, check=False).returncode
 
 
-def _results(report: Path) -> dict[str, str]:
-    """test id -> 'passed' | 'failed' | 'skipped' from a junit xml report."""
-    out: dict[str, str] = {}
-    for case in ET.parse(report).iter("testcase"):
-        module = case.get("classname", "")  # tests.decorator.test_origins.OriginsTestCase
-        parts = module.split(".")
-        path = "/".join(parts[1:-1]) + ".py"
-        test_id = f"{path}::{parts[-1]}::{case.get('name')}"
-        if case.find("skipped") is not None:
-            out[test_id] = "skipped"
-        elif case.find("failure") is not None or case.find("error") is not None:
-            out[test_id] = "failed"
-        else:
-            out[test_id] = "passed"
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sdist", type=Path, help="use this flask-cors 6.0.5 sdist instead of downloading it")
@@ -136,15 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         (shim / "__init__.py").write_text(_SHIM)
         report = tmp / "report.xml"
         _run(root, shim.parent, report, args.pytest_args)
-        results = _results(report)
+        results, details = outcomes(report)
     finally:
-        if args.keep:
-            print(f"kept {tmp}")
-        else:
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
-    return judge("flask-cors 6.0.5 behavioural tests against cors_flask", results, EXPECTED_FAILURES)
+        clean_up(tmp, args.keep)
+    return judge("flask-cors 6.0.5 behavioural tests against cors_flask", results, EXPECTED_FAILURES, details)
 
 if __name__ == "__main__":
     sys.exit(main())
