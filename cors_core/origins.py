@@ -232,8 +232,8 @@ class OriginMatcher:
         "_any_port",
         "_check_cache",
         "_wild",
+        "_wild_by_end",
         "_wild_ends",
-        "_wild_rx",
         "any",
         "check",
         "entries",
@@ -287,19 +287,23 @@ class OriginMatcher:
         self._wild: dict[str, dict[str, frozenset[int | None]]] = {}
         for (scheme, base), ports in wild.items():
             self._wild.setdefault(scheme, {})[base] = frozenset(ports)
-        # Up to _WILD_RX_LIMIT "*." patterns with fixed ports are also one regex: the language of the shape
-        # check restricted to those bases, so one fullmatch decides. How such an origin must end
-        # (".example.com", ".example.com:8443") is checked first: one endswith() turns most others away.
-        alternatives: list[str] = []
-        ends: list[str] = []
+        # Up to _WILD_RX_LIMIT "*." patterns with fixed ports are also matched as regexes: per ending
+        # (".example.com", ".example.com:8443"), the language of the shape check restricted to that base.
+        # One endswith() over all endings turns most origins away; a regex runs only where its ending fits.
+        schemes_by_end: dict[str, list[str]] = {}
         for (scheme, base), ports in wild.items():
             for port in ports:
-                end = f".{base}" if port is None else f".{base}:{port}"
-                ends.append(end)
-                alternatives.append(f"{re.escape(scheme)}://{_LABELS_AND_DOT}{re.escape(end[1:])}")
-        self._wild_ends = tuple(ends)
-        simple = 0 < len(ends) <= _WILD_RX_LIMIT and -1 not in {port for ports in wild.values() for port in ports}
-        self._wild_rx = re.compile("|".join(alternatives)) if simple else None
+                schemes_by_end.setdefault(f".{base}" if port is None else f".{base}:{port}", []).append(re.escape(scheme))
+        self._wild_ends = tuple(schemes_by_end)
+        simple = 0 < len(schemes_by_end) <= _WILD_RX_LIMIT and -1 not in {port for ports in wild.values() for port in ports}
+        self._wild_by_end = (
+            tuple(
+                (end, re.compile(f"(?:{'|'.join(schemes)})://{_LABELS_AND_DOT}{re.escape(end[1:])}"))
+                for end, schemes in schemes_by_end.items()
+            )
+            if simple
+            else None
+        )
         self._any_port = frozenset(any_port)
         self.entries = tuple(dict.fromkeys(entries))
         compiled: list[re.Pattern[str]] = []
@@ -349,9 +353,14 @@ class OriginMatcher:
         if origin in self.exact:
             return True
         if not (self._any_port or self.regexes or self.check is not None):
-            rx = self._wild_rx
-            if rx is not None:  # a few "*." patterns and nothing else: endswith() turns most origins away
-                return origin.endswith(self._wild_ends) and len(origin) <= MAX_ORIGIN_LENGTH and rx.fullmatch(origin) is not None
+            by_end = self._wild_by_end
+            if by_end is not None:  # a few "*." patterns and nothing else
+                if not origin.endswith(self._wild_ends) or len(origin) > MAX_ORIGIN_LENGTH:
+                    return False
+                for end, rx in by_end:
+                    if origin.endswith(end) and rx.fullmatch(origin) is not None:
+                        return True
+                return False
             if not self._wild:
                 return False
         parts = split_request_origin(origin)
