@@ -5,7 +5,7 @@ Build a :class:`Policy` (validated once), describe each request as a :class:`Req
 """
 
 from .decision import CORS_RESPONSE_HEADERS, Decision, RequestKind
-from .engine import decide
+from .engine import decide, decision_without_origin
 from .errors import (
     ConfigProblem,
     InsecureConfiguration,
@@ -36,6 +36,7 @@ __all__ = [
     "RequestKind",
     "RequestMeta",
     "decide",
+    "decision_without_origin",
 ]
 
 __version__ = "0.1.0"

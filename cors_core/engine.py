@@ -51,15 +51,20 @@ def decide(meta: RequestMeta, policy: Policy | PolicySet) -> Decision:
         elif origin in matcher.exact:
             return _remember_exact(policy, origin)
         elif matcher.has_patterns and matcher.matches(origin):
-            headers = policy._allowed_template.copy()  # R10-R12, R28, R30
-            headers["Access-Control-Allow-Origin"] = origin
-            if policy.debug:
-                headers[DEBUG_HEADER] = "allowed"
-            return Decision(RequestKind.ACTUAL, True, headers, policy._vary_actual, "allowed", None, meta, policy)
+            return _allowed_actual(meta, policy, origin)
     if policy.debug:
         return _refused(RequestKind.ACTUAL, meta, policy, "origin-not-allowed", None)
     # R23 / R30: no Allow-* headers, but Vary
     return Decision(RequestKind.ACTUAL, False, policy._refused_actual, policy._vary_actual, "origin-not-allowed", None, meta, policy)
+
+
+def decision_without_origin(policy: Policy | PolicySet) -> Decision | None:
+    """The one Decision decide() returns for every request without Origin under *policy* (R2).
+
+    Adapters reuse it to answer most traffic without reading the request. None for a PolicySet,
+    where the answer depends on the path.
+    """
+    return policy._no_origin if isinstance(policy, Policy) else None
 
 
 def _origin_ok(meta: RequestMeta, policy: Policy, origin: str) -> bool:

@@ -21,7 +21,7 @@ from django.core.checks import Error
 from django.core.signals import setting_changed
 from django.http import HttpRequest
 
-from cors_core import ConfigProblem, Decision, InsecureConfiguration, Policy, PolicyError, PolicySet, RequestMeta, decide
+from cors_core import ConfigProblem, Decision, InsecureConfiguration, Policy, PolicyError, PolicySet, decision_without_origin
 
 from .conf import conf, setting_name
 from .signals import check_request_enabled
@@ -96,13 +96,12 @@ class Config:
         policy = self.policy
         if isinstance(policy, Policy) and self.urls_regex is None:
             self.everywhere = policy
-            first = decide(RequestMeta("GET", "/"), policy)
-            if first is decide(RequestMeta("OPTIONS", "/other", None, "PUT", "x-a"), policy):  # one shared object
-                self.no_origin = first
-                self.no_origin_vary = vary = self.vary_names(first.vary)
-                self.no_origin_store = {name.lower(): (name, value) for name, value in first.headers.items() if name != "Vary"}
-                if vary:
-                    self.no_origin_store["vary"] = ("Vary", ", ".join(vary))
+            self.no_origin = first = decision_without_origin(policy)
+            assert first is not None  # a Policy always has one
+            self.no_origin_vary = vary = self.vary_names(first.vary)
+            self.no_origin_store = {name.lower(): (name, value) for name, value in first.headers.items() if name != "Vary"}
+            if vary:
+                self.no_origin_store["vary"] = ("Vary", ", ".join(vary))
 
     def policy_for(self, request: HttpRequest) -> Policy | None:
         """The policy that applies to *request*, or None when CORS is off for it."""

@@ -15,10 +15,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, get_resolver, get_urlconf, resolve
 
-from cors_core import Decision, Policy, RequestKind, RequestMeta, decide
+from cors_core import Decision, Policy, RequestKind, decide
 
 from . import _config
-from . import decorators as _decorators
 from ._config import Config, cached, current_request
 from ._http import _OWNED, apply, preflight_response, request_meta
 from .decorators import decorated_views
@@ -122,7 +121,7 @@ class CorsMiddleware:
 
     def _finish(self, request: HttpRequest, response: HttpResponseBase, config: Config) -> HttpResponseBase:
         """The usual case, written out: one Policy for every path, a request that is not OPTIONS."""
-        if _decorators._decorated or getattr(request, "resolver_match", None) is None:
+        if decorated_views() or getattr(request, "resolver_match", None) is None:
             return self._after(request, response)  # a @cors view may speak for this request: the general path
         if config.no_origin is not None and "HTTP_ORIGIN" not in request.META:  # most traffic
             store = getattr(response.headers, "_store", None)
@@ -136,7 +135,7 @@ class CorsMiddleware:
             decision = self._decide(request, policy, config)
             apply(response, decision, config.vary_names(decision.vary))
         else:
-            decision = decide(RequestMeta.from_cgi(request.META, request.path_info, request.method), policy)
+            decision = decide(request_meta(request), policy)
             apply(response, decision, decision.vary)
         return response
 

@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 from cors_wsgi.environ import decoded_path, request_meta
-from cors_wsgi.serving import answer_preflight, serve, shared_no_origin_decision
+from cors_wsgi.serving import answer_preflight, serve
 from flask import Blueprint, Flask
 from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import MethodNotAllowed
 
-from cors_core import Decision, Policy, PolicySet, RequestKind, decide
+from cors_core import Decision, Policy, PolicySet, RequestKind, decide, decision_without_origin
 
 from ._decorator import ENVIRON_KEY, VIEW_ATTR
 from ._translate import check_names, policy_set_from_options
@@ -64,7 +64,7 @@ class _AppState:
         self.app_policies.insert(0, policy)
         self.policy = policy if len(self.app_policies) == 1 else None
         self.policy_is_set = isinstance(self.policy, PolicySet)
-        self.no_origin = None if self.policy is None else shared_no_origin_decision(self.policy)
+        self.no_origin = None if self.policy is None else decision_without_origin(self.policy)
         self.no_origin_pairs = None if self.no_origin is None else tuple(self.no_origin.headers.items())
 
     def route_scoped(self) -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from cors_core import Policy, PolicySet, RequestKind, decide
+from cors_core import Policy, PolicySet, RequestKind, decide, decision_without_origin
 
 from .environ import decoded_path, request_meta
-from .serving import answer_preflight, serve, shared_no_origin_decision
+from .serving import answer_preflight, serve
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -42,7 +42,7 @@ class CORSMiddleware:
         self.app = app
         self.policy = policy
         self._scoped = isinstance(policy, PolicySet)
-        self._no_origin = shared_no_origin_decision(policy)
+        self._no_origin = decision_without_origin(policy)
         self._no_origin_pairs = None if self._no_origin is None else tuple(self._no_origin.headers.items())
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

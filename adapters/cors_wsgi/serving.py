@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from cors_core import Policy, PolicySet, RequestKind, RequestMeta, decide
-
 from ._errors import error_response
 from ._headers import _TOUCHED, _UNTOUCHED_LIMIT, _untouched, apply_decision, status_line
 
@@ -22,20 +20,6 @@ if TYPE_CHECKING:
 
 _NO_BODY: tuple[bytes, ...] = ()
 _NO_LENGTH = ("Content-Length", "0")
-
-
-def shared_no_origin_decision(policy: Policy | PolicySet) -> Decision | None:
-    """The core's answer to every request without Origin under *policy*, if it is one shared object.
-
-    cors_core builds that decision once per Policy; reusing it skips reading the environ and calling
-    decide() for the most common traffic. Checked, not assumed: two different requests must get the
-    very same object, otherwise (or for a PolicySet, where it depends on the path) None.
-    """
-    if isinstance(policy, PolicySet):
-        return None
-    first = decide(RequestMeta("GET", "/"), policy)
-    same = decide(RequestMeta("OPTIONS", "/other", None, "PUT", "x-a"), policy)
-    return first if first is same and first.kind is RequestKind.NOT_CORS else None
 
 
 def serve(

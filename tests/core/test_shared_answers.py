@@ -70,3 +70,13 @@ def test_the_remembered_answers_are_capped() -> None:
     assert len(policy._exact_answers) == EXACT_ANSWERS_KEPT
     late = actual(policy, origin=listed[-1])
     assert late.allowed and late is not actual(policy, origin=listed[-1])  # built per request past the cap
+
+
+def test_decision_without_origin_is_what_decide_returns_without_origin() -> None:  # R2
+    from cors_core import PolicySet, decision_without_origin
+
+    shared = decision_without_origin(POLICY)
+    assert shared is decide(RequestMeta("GET", "/a"), POLICY)
+    assert shared is decide(RequestMeta("OPTIONS", "/b", None, "PUT", "x-a"), POLICY)  # no Origin: not a preflight
+    assert shared is not None and dict(shared) == {"Vary": "Origin"} and not shared.allowed
+    assert decision_without_origin(PolicySet({"/api/*": POLICY})) is None  # depends on the path
