@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cors_core import Policy, PolicySet
-from cors_core.advice import suggest_changes
+from cors_core.cli.advice import suggest_changes
 from cors_core.testing import BrowserRequest, simulate
 
 APP = "https://app.example.com"

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import PolicyError
-from .paths import PolicySet
-from .policy import Policy
-from .testing import BrowserRequest, simulate, unsafe_request_header_names
-from .tokens import NON_WILDCARD_REQUEST_HEADER, SAFELISTED_METHODS
+from ..errors import PolicyError
+from ..paths import PolicySet
+from ..policy import Policy
+from ..testing import BrowserRequest, simulate, unsafe_request_header_names
+from ..tokens import NON_WILDCARD_REQUEST_HEADER, SAFELISTED_METHODS
 
 
 @dataclass(frozen=True)

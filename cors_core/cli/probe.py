@@ -14,10 +14,10 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cli import UsageError, parse_header
-from .reasons import safe
+from ..reasons import safe
+from ..testing import BrowserRequest, Headers, Verdict, check_actual, check_preflight, exposed_headers, needs_preflight, preflight_headers
+from ._common import UsageError, parse_header
 from .terminal import Style
-from .testing import BrowserRequest, Headers, Verdict, check_actual, check_preflight, exposed_headers, needs_preflight, preflight_headers
 
 
 @dataclass

@@ -17,8 +17,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import ConfigProblem, InvalidValue, PolicyError
-from .policy import _OPTIONS, Policy
+from ..errors import ConfigProblem, InvalidValue, PolicyError
+from ..policy import _OPTIONS, Policy
 
 #: The prefix of the variables read by default.
 DEFAULT_PREFIX = "CORS_"

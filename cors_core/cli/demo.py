@@ -24,14 +24,14 @@ from types import FrameType
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from ..engine import decide
+from ..paths import PolicySet
+from ..policy import DEBUG_HEADER, Policy
+from ..request import RequestMeta
+from ..testing import BrowserRequest, simulate
+from ._common import UsageError, policy_summary
 from .advice import suggest_changes
-from .cli import UsageError, policy_summary
-from .engine import decide
-from .paths import PolicySet
-from .policy import DEBUG_HEADER, Policy
-from .request import RequestMeta
 from .terminal import Style
-from .testing import BrowserRequest, simulate
 
 WSGIApp = Callable[..., Iterable[bytes]]
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -262,7 +262,7 @@ def _wsgi_middleware() -> Any:
     try:
         return importlib.import_module("cors_wsgi").CORSMiddleware
     except ImportError:
-        adapters = Path(__file__).resolve().parent.parent / "adapters"
+        adapters = Path(__file__).resolve().parents[2] / "adapters"
         if not (adapters / "cors_wsgi" / "__init__.py").is_file():
             raise
         sys.path.append(str(adapters))

@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigProblem, InvalidPathRule, InvalidValue, PolicyError
-from .paths import PolicySet
-from .policy import _OPTIONS, Policy
+from ..errors import ConfigProblem, InvalidPathRule, InvalidValue, PolicyError
+from ..paths import PolicySet
+from ..policy import _OPTIONS, Policy
 
 _REGEX_PREFIX = "regex:"
 
