@@ -295,25 +295,33 @@ def _announce(args: argparse.Namespace, s: Style, page: str, api: str, policy: P
     print("Press Ctrl-C to stop.", flush=True)
 
 
+#: The signals that stop the demo: Ctrl-C, ``kill``, and the terminal closing.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 def _wait_for_stop() -> None:
-    """Block until Ctrl-C (SIGINT) or SIGTERM."""
+    """Block until Ctrl-C (SIGINT), SIGTERM or SIGHUP.
+
+    The handlers are installed explicitly: a process started in the background by a shell, or by a CI
+    runner, inherits SIGINT *ignored*, and Python then never raises KeyboardInterrupt, so the demo would
+    otherwise run on after Ctrl-C or ``kill -INT``.
+    """
     stop = threading.Event()
 
-    def on_term(signum: int, frame: FrameType | None) -> None:
+    def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
-    previous = signal.signal(signal.SIGTERM, on_term)
+    previous = {sig: signal.signal(sig, on_signal) for sig in STOP_SIGNALS}
     try:
         while not stop.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def run_demo(args: argparse.Namespace, user_policy: Policy | PolicySet | None, s: Style) -> int:
-    """The ``demo`` command: serve until Ctrl-C (or SIGTERM), then stop both servers and return 0."""
+    """The ``demo`` command: serve until Ctrl-C (or SIGTERM/SIGHUP), then stop both servers and return 0."""
     if args.host not in _LOOPBACK:
         raise UsageError("the demo serves on loopback only (127.0.0.1, localhost or ::1)")
     try:
