@@ -34,6 +34,16 @@ def test_star_headers_still_need_authorization_by_name() -> None:
     assert s.works and s.changes == {"allow_headers": ["*", "authorization"]}
 
 
+def test_star_is_kept_with_credentials_too() -> None:
+    """The suggestion keeps what the policy had: '*' plus Authorization, not a list that drops every other header (R21)."""
+    policy = Policy([APP], allow_headers="*", allow_methods="*", allow_credentials=True)
+    req = BrowserRequest(APP, "PATCH", (("Authorization", "x"), ("X-A", "1")), credentials=True)
+    s = suggest_changes(req, policy)
+    assert s.works and s.changes == {"allow_headers": ["*", "authorization"]}
+    other = BrowserRequest(APP, "PATCH", (("X-Other", "1"),), credentials=True)
+    assert simulate(other, policy.replace(**s.changes)).ok  # the other headers are still allowed
+
+
 def test_a_change_the_policy_itself_refuses_is_not_offered_as_a_fix() -> None:
     """Credentials for a plain-http origin are refused at build time, so the fix says why instead."""
     s = suggest_changes(BrowserRequest("http://app.example.com", credentials=True), Policy("*"))
