@@ -131,9 +131,19 @@ def _problem_dict(p: ConfigProblem) -> dict[str, Any]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    if not args.file and not args.env:
-        raise UsageError("check: give a policy FILE or --env")
     s = style_for(args)
+    apps = [x for x in (args.file, args.env, args.flask, args.django) if x]
+    if len(apps) != 1:
+        raise UsageError("check: give one of a policy FILE, --env, --flask MODULE:APP or --django SETTINGS_MODULE")
+    if args.flask or args.django:
+        from .apps import check_django, check_flask, print_report
+
+        report = check_flask(args.flask) if args.flask else check_django(args.django)
+        if args.json:
+            print(json.dumps(report.as_dict(), indent=2))
+        else:
+            print_report(report, s.bold, s.bad, s.ok)
+        return 1 if report.problems else 0
     try:
         policy = load_policy_source(args)
     except PolicyError as exc:
@@ -218,8 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(pr)
     pr.set_defaults(func=_probe)
 
-    ck = sub.add_parser("check", help="validate a policy file (or the environment) and list every problem")
-    ck.add_argument("file", nargs="?")
+    ck = sub.add_parser("check", help="validate a policy file, the environment, or a real Flask app / Django project; list every problem")
+    ck.add_argument("file", nargs="?", help="a .toml or .json policy file")
+    ck.add_argument("--flask", metavar="MODULE:APP", help="import the Flask app (e.g. app:app) and check every CORS(...) and @cross_origin")
+    ck.add_argument("--django", metavar="SETTINGS_MODULE", help="set up Django with these settings; check CORS settings and @cors views")
     _add_env(ck)
     _add_common(ck)
     ck.set_defaults(func=_check)

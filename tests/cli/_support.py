@@ -34,10 +34,10 @@ def cli_env(extra: dict[str, str] | None) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 30, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """``python -m cors_core ARGS`` in a fresh interpreter, stdout piped (so never a TTY)."""
     return subprocess.run(
-        [sys.executable, "-m", "cors_core", *args], capture_output=True, text=True, env=cli_env(env), timeout=timeout, cwd=ROOT
+        [sys.executable, "-m", "cors_core", *args], capture_output=True, text=True, env=cli_env(env), timeout=timeout, cwd=cwd
     )
 
 
