@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "cors_core"
 ADAPTERS = ("cors_wsgi", "cors_flask", "cors_django")
@@ -144,3 +146,13 @@ def test_importing_the_engine_and_the_cli_loads_no_adapter() -> None:
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[] []"
+
+
+def test_every_package_of_cors_core_is_listed_for_setuptools() -> None:
+    """An installed ``cors-core`` must ship the tools too: ``[tool.setuptools] packages`` lists every package."""
+    tomllib = pytest.importorskip("tomllib")
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    packages = {_module_name(p) for p in PACKAGE.rglob("__init__.py")}
+    assert packages <= listed, packages - listed
+    assert tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]["cors-core"] == "cors_core.cli:main"
