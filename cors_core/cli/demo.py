@@ -31,7 +31,7 @@ from ..request import RequestMeta
 from ..testing import BrowserRequest, simulate
 from ._common import UsageError, policy_summary
 from .advice import suggest_changes
-from .terminal import Style
+from .terminal import Style, shown
 
 WSGIApp = Callable[..., Iterable[bytes]]
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -278,8 +278,8 @@ def _log_line(s: Style) -> Callable[[dict[str, Any]], None]:
 
     def out(e: dict[str, Any]) -> None:
         reason = e["reason"]
-        shown = s.ok(reason) if reason == "allowed" else (s.dim(reason) if e["kind"] in ("not-cors", "out-of-scope") else s.bad(reason))
-        print(f"  {e['method']:7} {e['path']:18} -> {e['status']}  {shown}: {e['message']}", flush=True)
+        painted = s.ok(reason) if reason == "allowed" else (s.dim(reason) if e["kind"] in ("not-cors", "out-of-scope") else s.bad(reason))
+        print(f"  {shown(e['method'], 20):7} {shown(e['path'], 80):18} -> {e['status']}  {painted}: {e['message']}", flush=True)
 
     return out
 

@@ -19,7 +19,7 @@ from ..policy import DEBUG_HEADER
 from ..reasons import safe
 from ..testing import BrowserRequest, Headers, Verdict, check_actual, check_preflight, exposed_headers, needs_preflight, preflight_headers
 from ._common import UsageError, parse_header
-from .terminal import Style
+from .terminal import Style, shown
 
 
 @dataclass
@@ -49,22 +49,6 @@ class Step:
             "problems": self.problems,
             **({"readable_headers": self.readable} if self.name == "actual" and self.ok else {}),
         }
-
-
-#: How much of one server-supplied value is printed.
-SHOWN_LIMIT = 300
-
-
-def _escaped(code: int) -> str:
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
-def shown(text: str, limit: int = SHOWN_LIMIT) -> str:
-    """*text* made safe to print: anything but printable ASCII escaped (no terminal control sequence, no
-    bidi override, no line break can reach the terminal from a probed server), cut after *limit* characters."""
-    head = text[:limit]
-    out = "".join(c if " " <= c <= "~" else _escaped(ord(c)) for c in head)
-    return out + (f"...({len(text)} characters in all)" if len(text) > limit else "")
 
 
 def _values(headers: Headers, name: str) -> list[str]:
@@ -126,8 +110,8 @@ def _origin_of(url: urllib.parse.SplitResult) -> tuple[str, str, int | None]:
 
 def _serialised(url: urllib.parse.SplitResult) -> str:
     scheme, host, port = _origin_of(url)
-    shown = f"[{host}]" if ":" in host else host
-    return f"{scheme}://{shown}" + ("" if port == (443 if scheme == "https" else 80) else f":{port}")
+    bracketed = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{bracketed}" + ("" if port == (443 if scheme == "https" else 80) else f":{port}")
 
 
 Hop = tuple[BrowserRequest, urllib.parse.SplitResult]

@@ -135,6 +135,14 @@ def test_json_banner_and_loopback_only() -> None:
     assert r.returncode == 2
 
 
+def test_request_log_escapes_what_a_request_sends(demo: Demo) -> None:
+    """The live log prints request paths escaped: a request cannot put terminal control sequences on the screen."""
+    _request(demo.api + "/api/%1b[2J%1b[32mverdict", headers={"Origin": demo.page})
+    code, out = demo.stop()
+    assert code == 0
+    assert "\x1b" not in out and "/api/\\x1b[2J" in out
+
+
 def test_busy_port_is_a_clear_error(demo: Demo) -> None:
     port = urllib.parse.urlsplit(demo.api).port
     r = run_cli("demo", "--no-browser", "--port", "0", "--api-port", str(port))
