@@ -95,7 +95,8 @@ def _collect(environ: Mapping[str, str] | None, prefix: str) -> tuple[dict[str, 
         if not name.startswith(prefix) or name in known:
             continue
         rest = name[len(prefix) :].lower()
-        target = OPTION_ALIASES.get(rest)
+        # one-word names (CORS_HEADERS, CORS_METHODS) are too common for other uses to be reported
+        target = OPTION_ALIASES.get(rest) if "_" in rest or rest == "origin" else None
         if target is None:
             close = difflib.get_close_matches(rest, _ENV_OPTIONS, n=1, cutoff=0.8)
             target = close[0] if close else None
