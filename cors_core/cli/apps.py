@@ -287,6 +287,10 @@ def check_flask(target: str) -> Report:
         if translate is None or decorator is None or core is None:
             raise UsageError("check --flask needs the Flask adapter (cors_flask) and Flask")
         report.checked += recorder.installs
+        state = app.extensions.get("cors_flask")
+        ready_made = (len(state.app_policies) + len(state.blueprints) - len(recorder.installs)) if state is not None else 0
+        if ready_made > 0:  # CORS(app, policy=Policy(...)): validated when the Policy was built
+            report.checked.append(f"{ready_made} CORS(..., policy=...) install(s) with a ready cors_core policy")
         report.problems += recorder.report_problems
         for endpoint, view in sorted(app.view_functions.items()):
             view_cors = getattr(view, decorator.VIEW_ATTR, None)
