@@ -15,6 +15,7 @@ from .errors import (
     InvalidPathRule,
     InvalidValue,
     PolicyError,
+    UninspectableOriginCheck,
 )
 from .paths import PolicySet
 from .policy import Policy
@@ -35,6 +36,7 @@ __all__ = [
     "PolicySet",
     "RequestKind",
     "RequestMeta",
+    "UninspectableOriginCheck",
     "decide",
     "decision_without_origin",
 ]

@@ -82,3 +82,7 @@ class PolicyError(ValueError):
         lines = [f"{len(self.problems)} problem(s) in the CORS policy:"]
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+
+class UninspectableOriginCheck(UserWarning):
+    """A credentialed policy uses an ``origin_check`` function, which the build-time safety checks cannot see into."""
