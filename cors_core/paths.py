@@ -50,8 +50,9 @@ def normalize_path(path: str) -> str:
     """Remove dot segments and empty segments (RFC 3986 5.2.4), read ``\\`` as ``/``; keep case and ``+``."""
     if is_normal_path(path):
         return path or "/"
+    path = path.replace("\\", "/")
     out: list[str] = []
-    for segment in path.replace("\\", "/").split("/"):
+    for segment in path.split("/"):
         if segment in ("", "."):
             continue
         if segment == "..":

@@ -7,7 +7,7 @@ walking the parsed pattern (nesting at any depth, with or without groups), not b
   alternatives (``(a+)+``, ``(a|aa)*``, ``(?:[a-z]?[a-z]?)+``, ``(?:x?){24}``): it can try
   exponentially many ways to match before failing. Always refused.
 - **polynomial**: unbounded repetitions in a row that can take the same characters, with nothing
-  between them that the first could not take too (``[^?]*/[^?]*/[^?]*/x`` is O(n³)). Three or more
+  between them that could not take one of those too (``[^?]*/[^?]*/[^?]*/x`` is O(n³)). Three or more
   are refused (``MAX_POLYNOMIAL_DEGREE``); the quadratic ones that remain run only on bounded input
   (an Origin of at most 1024 characters, a path of at most ``MAX_REGEX_PATH_LENGTH``).
 """
@@ -28,8 +28,8 @@ _ATOMIC = getattr(_c, "ATOMIC_GROUP", None)
 
 #: The most unbounded repetitions in a row, able to take the same characters, that a pattern may have.
 MAX_POLYNOMIAL_DEGREE = 2
-#: A repetition allowing more than this many rounds counts as unbounded for the polynomial check.
-_UNBOUNDED = 32
+#: A repetition whose number of rounds can vary by more than this counts as unbounded for the polynomial check.
+_UNBOUNDED = 3
 
 
 def _walk(items: Any, in_repeat: bool) -> bool:
@@ -124,13 +124,14 @@ def single_chars(op: Any, av: Any, flags: int) -> int:
 
 
 class _Atom:
-    """One item of a sequence, for the polynomial check: what it can match and whether it repeats unboundedly."""
+    """One item of a sequence, for the polynomial check: what it can match, its own degree (0: bounded), may it be empty."""
 
-    __slots__ = ("chars", "unbounded")
+    __slots__ = ("chars", "degree", "optional")
 
-    def __init__(self, chars: int, unbounded: bool) -> None:
+    def __init__(self, chars: int, degree: int, optional: bool) -> None:
         self.chars = chars
-        self.unbounded = unbounded
+        self.degree = degree
+        self.optional = optional
 
 
 def _chars(items: Any, flags: int) -> int:
@@ -153,48 +154,50 @@ def _chars(items: Any, flags: int) -> int:
     return out
 
 
-def _atoms(items: Any, flags: int, degrees: list[int]) -> list[_Atom]:
-    """*items* as a flat sequence of atoms; the degree of each nested branch goes into *degrees*."""
+def _atoms(items: Any, flags: int) -> list[_Atom]:
+    """*items* as a flat sequence of atoms (groups that do not repeat are opened up)."""
     out: list[_Atom] = []
     for op, av in items:
         if op in _REPEATS:
             low, high, body = av
             if high == low == 1:
-                out += _atoms(body, flags, degrees)
+                out += _atoms(body, flags)
             else:
-                out.append(_Atom(_chars(body, flags), high > _UNBOUNDED or _degree(body, flags) > 0))
+                inner = _degree(body, flags)
+                out.append(_Atom(_chars(body, flags), max(inner, 1 if high - low > _UNBOUNDED else 0), low == 0))
         elif op is _c.SUBPATTERN:
-            out += _atoms(av[-1], flags, degrees)
+            out += _atoms(av[-1], flags)
         elif op is _c.BRANCH:
-            for branch in av[1]:
-                degrees.append(_degree(branch, flags))
-            out.append(_Atom(_chars(items=[(op, av)], flags=flags), any(_degree(b, flags) > 0 for b in av[1])))
+            branch_degrees = [_degree(branch, flags) for branch in av[1]]
+            out.append(_Atom(_chars([(op, av)], flags), max(branch_degrees), True))  # may be empty: assumed so
         elif op is _c.AT or op in _ASSERTS:
             continue
         else:
-            out.append(_Atom(_chars([(op, av)], flags), False))
+            out.append(_Atom(_chars([(op, av)], flags), 0, False))
     return out
 
 
 def _degree(items: Any, flags: int) -> int:
-    """The longest run of unbounded repetitions that can trade characters with each other (0 if none)."""
-    nested: list[int] = []
-    atoms = _atoms(items, flags, nested)
-    best = run = 0
-    last: _Atom | None = None
-    between = 0
-    for atom in atoms:
-        if not atom.unbounded:
-            between |= atom.chars
+    """The longest chain of unbounded repetitions that can trade characters with each other (0 if none).
+
+    An earlier run A chains to a later run B if they share characters, and each item that must
+    stand between them can take one of those too (items that may be empty do not separate them):
+    then a run of such characters can be split between A and B in as many ways as it is long.
+    """
+    atoms = _atoms(items, flags)
+    chains: list[tuple[int, int]] = []  # (index of an unbounded atom, longest chain ending there)
+    best = 0
+    for j, atom in enumerate(atoms):
+        if not atom.degree:
             continue
-        # The boundary between two runs can shift only if the first can also take what stands between them.
-        if last is not None and last.chars & atom.chars and not between & ~last.chars:
-            run += 1
-        else:
-            run = 1
-        best = max(best, run)
-        last, between = atom, 0
-    return max([best, *nested])
+        length = atom.degree  # a group with a chain inside counts with its whole chain
+        for i, before in chains:
+            shared = atoms[i].chars & atom.chars
+            if shared and all(shared & middle.chars for middle in atoms[i + 1 : j] if not middle.optional):
+                length = max(length, before + atom.degree)
+        chains.append((j, length))
+        best = max(best, length)
+    return best
 
 
 def _parse(pattern: str, flags: int) -> Any:
