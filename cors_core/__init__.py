@@ -16,6 +16,7 @@ from .errors import (
     InvalidValue,
     PolicyError,
     did_you_mean,
+    UninspectableOriginCheck,
 )
 from .paths import PolicySet
 from .policy import Policy
@@ -36,6 +37,7 @@ __all__ = [
     "PolicySet",
     "RequestKind",
     "RequestMeta",
+    "UninspectableOriginCheck",
     "decide",
     "decision_without_origin",
     "did_you_mean",

@@ -110,3 +110,7 @@ def did_you_mean(name: str, known: Iterable[str], aliases: Mapping[str, str] | N
         tail = name.lower().replace("-", "_").rsplit("_", 1)[-1]
         close = [o for o in by_lower if o.rsplit("_", 1)[-1] in (tail, tail + "s", tail.rstrip("s"))][:1]
     return f"did you mean {by_lower[close[0]]!r}?" if close else ""
+
+
+class UninspectableOriginCheck(UserWarning):
+    """A credentialed policy uses an ``origin_check`` function, which the build-time safety checks cannot see into."""

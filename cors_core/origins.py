@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .errors import ConfigProblem, InsecureConfiguration, InvalidOrigin
-from .redos import is_catastrophic
+from .redos import backtracking_problem
 from .suffixes import is_public_suffix
 
 #: The longest Origin value considered at all (R7); longer values are refused unread.
@@ -327,13 +327,14 @@ class OriginMatcher:
                     )
                 )
                 continue
-            if is_catastrophic(source, pattern.flags):  # ReDoS, see redos.py
+            slow = backtracking_problem(source, pattern.flags)  # ReDoS, see redos.py
+            if slow is not None:
                 problems.append(
                     InvalidOrigin(
                         "origin_regexes",
                         source,
-                        "it repeats something that can itself repeat or alternate ((a+)+, (a|aa)*), which can take exponential time",
-                        "remove the outer repetition or use the pattern language (https://*.example.com)",
+                        slow,
+                        "remove the outer or repeated repetition, or use the pattern language (https://*.example.com)",
                     )
                 )
                 continue

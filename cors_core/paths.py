@@ -1,13 +1,25 @@
 """``PolicySet``: different policies for different URL paths, with one documented precedence.
 
-Rules are matched against the decoded path (``%2F`` already decoded by the server, ``+`` left as
-``+``), after removing dot segments and repeated slashes, case-sensitively. Precedence, whatever
-the order the rules were given in:
+Rules are matched against the path as the application routes it: the decoded path (``%2F``
+already decoded by the server, ``+`` left as ``+``), below the mount point (WSGI ``PATH_INFO``,
+Django ``request.path_info``), case-sensitively and **without** removing dot segments, because
+Flask, Django and plain WSGI apps route that raw path. Precedence, whatever the order the rules
+were given in:
 
 1. an exact path (``"/api/users"``);
 2. the longest prefix (``"/api/*"`` matches ``/api``, ``/api/`` and everything below ``/api/``);
-3. regular expressions (``re.compile(...)``), full-matched, in the order given;
+3. regular expressions (``re.compile(...)``), full-matched, in the order given, only on paths of at
+   most ``MAX_REGEX_PATH_LENGTH`` characters (a longer path that no exact or prefix rule covers
+   gets no CORS at all, not the default);
 4. the ``default`` policy, if any; otherwise CORS does not apply to the path.
+
+A path in a form that is read differently along the way (dot segments ``.``/``..`` and backslashes,
+which browsers resolve before sending, so they only arrive as ``..%2F``, ``%5C`` and the like; empty
+segments ``//``, which some servers and proxies merge) is looked up twice: as it is, and with dot
+segments removed, empty segments dropped and ``\\`` read as ``/``. If both lookups pick the same
+policy, that policy applies; if they differ, CORS does not apply to the path at all (no CORS
+header: stricter than either policy), so a path can never borrow a more permissive rule from a
+form the application does not route.
 """
 
 from __future__ import annotations
@@ -17,15 +29,28 @@ from collections.abc import Iterable, Mapping
 
 from .errors import ConfigProblem, InvalidPathRule, PolicyError
 from .policy import Policy
-from .redos import is_catastrophic
+from .redos import backtracking_problem
 
 RuleKey = str | re.Pattern[str]
 
+#: The longest path a regex rule is matched against (ReDoS bound, see redos.py); longer paths get no regex rule.
+MAX_REGEX_PATH_LENGTH = 2048
+
+
+def is_normal_path(path: str) -> bool:
+    """True if *path* has no dot segment, empty segment or backslash (nothing anyone on the way could read differently)."""
+    if "//" in path or "\\" in path:
+        return False
+    if "/." not in path:
+        return True
+    return all(segment not in (".", "..") for segment in path.split("/"))
+
 
 def normalize_path(path: str) -> str:
-    """Remove dot segments and empty segments (RFC 3986 5.2.4), keeping case and ``+``."""
-    if "/." not in path and "//" not in path:
+    """Remove dot segments and empty segments (RFC 3986 5.2.4), read ``\\`` as ``/``; keep case and ``+``."""
+    if is_normal_path(path):
         return path or "/"
+    path = path.replace("\\", "/")
     out: list[str] = []
     for segment in path.split("/"):
         if segment in ("", "."):
@@ -65,13 +90,14 @@ class PolicySet:
                 problems.append(InvalidPathRule("rules", key, "the value is not a Policy", "map each path to a Policy(...)"))
                 continue
             if isinstance(key, re.Pattern):
-                if is_catastrophic(key.pattern, key.flags):  # request paths are not length-bounded: refuse ReDoS here
+                slow = backtracking_problem(key.pattern, key.flags)  # ReDoS: see redos.py
+                if slow is not None:
                     problems.append(
                         InvalidPathRule(
                             "rules",
                             key.pattern,
-                            "the regex repeats something that can itself repeat or alternate (ReDoS)",
-                            "use a prefix rule such as '/api/*', or a regex without nested repetition",
+                            f"{slow} (ReDoS)",
+                            "use a prefix rule such as '/api/*', or a regex without nested or repeated unbounded repetition",
                         )
                     )
                     continue
@@ -113,17 +139,29 @@ class PolicySet:
         raise AttributeError("PolicySet is immutable")
 
     def policy_for(self, path: str) -> Policy | None:
-        """The policy that applies to *path*, or None when CORS does not apply there."""
-        path = normalize_path(path)
+        """The policy that applies to the routed *path*, or None when CORS does not apply there.
+
+        A path in a form browsers never send gets a policy only if its normalised form gets the same one.
+        """
+        found = self._lookup(path or "/")
+        if is_normal_path(path):
+            return found
+        other = self._lookup(normalize_path(path))
+        return found if other is found or other == found else None
+
+    def _lookup(self, path: str) -> Policy | None:
         found = self._exact.get(path)
         if found is not None:
             return found
         for prefix, policy in self._prefixes:
             if path == prefix or path.startswith(prefix + "/") or prefix == "":
                 return policy
-        for rx, policy in self._regexes:
-            if rx.fullmatch(path):
-                return policy
+        if self._regexes:
+            if len(path) > MAX_REGEX_PATH_LENGTH:
+                return None  # no regex runs on it, and the default may be more permissive than the rule it would match
+            for rx, policy in self._regexes:
+                if rx.fullmatch(path):
+                    return policy
         return self.default
 
     def policies(self) -> list[Policy]:

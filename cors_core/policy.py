@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from .canaries import credential_regex_problems, label_boundary_problem
 from .decision import Decision, RequestKind
 from .errors import (
     ConfigProblem,
@@ -17,6 +19,7 @@ from .errors import (
     InvalidValue,
     PolicyError,
     did_you_mean,
+    UninspectableOriginCheck,
 )
 from .origins import OriginMatcher, credential_problems
 from .tokens import (
@@ -264,6 +267,20 @@ class Policy:
             problems.append(InvalidOrigin("origin_check", origin_check, "it is not callable", "pass a function origin -> bool"))
             origin_check = None
         matcher = OriginMatcher(origin_list, regex_list, origin_check, flags["origin_check_cacheable"], problems)
+        for rx in matcher.regexes:
+            loose = label_boundary_problem(rx)
+            if loose is not None:
+                problems.append(loose)
+        if flags["origin_check_cacheable"] and getattr(origin_check, "cors_per_request", False):
+            problems.append(
+                InvalidValue(
+                    "origin_check_cacheable",
+                    True,
+                    "the origin check looks at more than the origin (the path, the user), so its answer for one request "
+                    "must not be reused for another request from the same origin",
+                    "remove origin_check_cacheable",
+                )
+            )
         origins_refused = any(p.option in ("origins", "origin_regexes") for p in problems)  # "no origin" would only repeat it
         if not (matcher.any or matcher.entries or matcher.regexes or origin_check is not None) and not origins_refused:
             problems.append(
@@ -302,6 +319,23 @@ class Policy:
             problems += credential_problems(
                 matcher, flags["dangerously_allow_insecure_origins"], flags["dangerously_allow_public_suffix_wildcards"]
             )
+            for rx in matcher.regexes:
+                problems += credential_regex_problems(
+                    rx,
+                    flags["dangerously_allow_credentials_with_any_origin"],
+                    flags["dangerously_allow_insecure_origins"],
+                    flags["dangerously_allow_public_suffix_wildcards"],
+                )
+            if origin_check is not None and not getattr(origin_check, "cors_per_request", False):
+                warnings.warn(
+                    UninspectableOriginCheck(
+                        f"allow_credentials=True with origin_check={getattr(origin_check, '__qualname__', origin_check)!r}: "
+                        "cors-core cannot inspect a function, so the checks that refuse plain-http origins, 'null', "
+                        "public-suffix wildcards and any-origin for credentialed policies do not cover what it allows; "
+                        "make sure it only returns True for https origins you control"
+                    ),
+                    stacklevel=2,
+                )
 
         # Methods (Fetch "normalize a method", "forbidden method").
         methods: list[str] = []

@@ -22,6 +22,8 @@ from django.core.signals import setting_changed
 from django.http import HttpRequest
 
 from cors_core import ConfigProblem, Decision, InsecureConfiguration, Policy, PolicyError, PolicySet, decision_without_origin
+from cors_core.paths import MAX_REGEX_PATH_LENGTH
+from cors_core.redos import backtracking_problem
 
 from .conf import conf, setting_name
 from .signals import check_request_enabled
@@ -73,6 +75,10 @@ def signal_allows(origin: str) -> bool:
     return request is not None and _signal_says_yes(request)
 
 
+# Its receivers see the whole request (path, user), so its answer is never cached per origin.
+signal_allows.cors_per_request = True  # type: ignore[attr-defined]
+
+
 @dataclass
 class Config:
     """What the middleware needs per request, built once from the settings."""
@@ -109,7 +115,8 @@ class Config:
         if isinstance(policy, PolicySet):
             return policy.policy_for(request.path_info)
         rx = self.urls_regex
-        if rx is None or rx.match(request.path_info):
+        # CORS_URLS_REGEX runs on every path, Origin or not: never on one longer than the ReDoS bound.
+        if rx is None or (len(request.path_info) <= MAX_REGEX_PATH_LENGTH and rx.match(request.path_info)):
             return policy
         return policy if _signal_says_yes(request) else None
 
@@ -246,6 +253,15 @@ def load() -> tuple[Config | None, list[Error]]:
             errors.append(_err("E009", f"CORS_URLS_REGEX does not compile: {exc}.", "Fix the regular expression."))
     else:
         errors.append(_err("E009", f"CORS_URLS_REGEX should be a string or a compiled regex (got {raw_regex!r}).", r"e.g. r'^/api/'"))
+    slow = None if urls_regex is None else backtracking_problem(urls_regex.pattern, urls_regex.flags)
+    if slow is not None:
+        errors.append(
+            _err(
+                "E106",
+                f"CORS_URLS_REGEX {urls_regex.pattern!r}: {slow}; it runs on the path of every request, no Origin needed (ReDoS).",
+                r"Match a prefix without nested repetition, e.g. r'^/api/' or r'^/api/[\w/]*$'.",
+            )
+        )
 
     origins_name = setting_name("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST")
     regexes_name = setting_name("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
@@ -278,6 +294,18 @@ def load() -> tuple[Config | None, list[Error]]:
         for key in unknown:
             errors.append(_err("E103", f"CORS_POLICY_OPTIONS[{key!r}] is not a cors_core.Policy option.", "See docs/policy.md."))
         extra = {}
+
+    if extra.get("origin_check_cacheable") is True and not allow_all:
+        errors.append(
+            _err(
+                "E103",
+                "CORS_POLICY_OPTIONS['origin_check_cacheable'] cannot be True with the CORS_* settings: the origin check is then "
+                "the check_request_enabled signal, whose receivers see the whole request (its path, its user), so an answer "
+                "cached for one origin on one path would be reused for that origin on every other path.",
+                "Remove 'origin_check_cacheable' from CORS_POLICY_OPTIONS.",
+            )
+        )
+        extra = {k: v for k, v in extra.items() if k != "origin_check_cacheable"}
 
     values: dict[str, Any] = {
         "origins": "*" if allow_all else origins,

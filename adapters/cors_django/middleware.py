@@ -14,6 +14,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, get_resolver, get_urlconf, resolve
+from django.utils.cache import patch_vary_headers
 
 from cors_core import Decision, Policy, RequestKind, decide
 
@@ -172,6 +173,9 @@ class CorsMiddleware:
             apply(response, decision, decision.vary)
             return response
         config = current_config()
+        if config.compat and config.urls_regex is not None and check_request_enabled.receivers:
+            # R30: a signal receiver may switch CORS on for this path per request (per Origin): every response varies.
+            patch_vary_headers(response, ("origin",))
         enabled = getattr(request, "_cors_enabled", None)
         if enabled is None:  # something deleted it: work it out again
             policy = config.policy_for(request)

@@ -8,7 +8,8 @@ from cors_core import PolicyError
 
 from ._decorator import cross_origin
 from ._extension import CORS
+from ._translate import ResourceFallThroughWarning
 
 __version__ = "0.1.0"
 
-__all__ = ["CORS", "PolicyError", "__version__", "cross_origin"]
+__all__ = ["CORS", "PolicyError", "ResourceFallThroughWarning", "__version__", "cross_origin"]

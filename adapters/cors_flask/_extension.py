@@ -49,8 +49,9 @@ class _AppState:
         self.no_origin_pairs: tuple[tuple[str, str], ...] | None = None  # its headers, ready to append
         self.blueprints: dict[str, tuple[Policy | PolicySet, str]] = {}  # registered name -> (policy, url_prefix)
         self._views = app.view_functions
-        self._views_seen = -1  # len(view_functions) when last scanned for @cross_origin views
-        self._decorated = False
+        # (len(view_functions) when last scanned, whether a @cross_origin view was found): one tuple, published in
+        # one assignment, so that no thread ever sees a new count with the old answer.
+        self.scan: tuple[int, bool] = (-1, False)
         app.wsgi_app = _CORSLayer(self, app.wsgi_app)  # type: ignore[method-assign]
 
     @classmethod
@@ -72,10 +73,12 @@ class _AppState:
         if self.blueprints:
             return True
         views = self._views
-        if len(views) != self._views_seen:  # views are added at startup; re-scan only when their number changes
-            self._views_seen = len(views)
-            self._decorated = any(hasattr(view, VIEW_ATTR) for view in views.values())
-        return self._decorated
+        seen, decorated = self.scan
+        if len(views) != seen:  # views are added at startup; re-scan only when their number changes
+            count = len(views)  # counted before the scan: a view added meanwhile makes the next call scan again
+            decorated = any(hasattr(view, VIEW_ATTR) for view in list(views.values()))
+            self.scan = (count, decorated)
+        return decorated
 
     def _endpoint(self, environ: WSGIEnvironment) -> str | None:
         """The endpoint Flask will route this request to, or the one of its path for a 405; None if unrouted."""
@@ -133,7 +136,8 @@ class _CORSLayer:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         state = self.state
         policy = state.policy
-        if policy is None or state.blueprints or state._decorated or len(state._views) != state._views_seen:
+        seen, decorated = state.scan
+        if policy is None or state.blueprints or decorated or len(state._views) != seen:
             path = _flask_path(environ)
             policy = state.policy_for(environ, path)
             if policy is None:
@@ -150,7 +154,7 @@ class _CORSLayer:
             return self.wrapped(environ, start_response)
         if kind is _PREFLIGHT:  # answered here: no before_request, no view, no auth
             return answer_preflight(decision, start_response)
-        if state._decorated:
+        if state.scan[1]:
             environ[ENVIRON_KEY] = decision  # tells @cross_origin that its headers are applied here
         return serve(self.wrapped, environ, start_response, decision)
 

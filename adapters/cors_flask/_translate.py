@@ -7,6 +7,8 @@ as one :class:`cors_core.PolicyError`, with flask-cors option names in the messa
 from __future__ import annotations
 
 import re
+import sys
+import warnings
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
@@ -23,8 +25,13 @@ from cors_core import (
     PolicySet,
     did_you_mean,
 )
+from cors_core.regex_examples import examples
 
 from .core import CONFIG_OPTIONS, DEFAULT_OPTIONS
+
+
+class ResourceFallThroughWarning(UserWarning):
+    """A regex resource flask-cors matched as a prefix lets deeper paths fall through to a broader resource here."""
 
 #: Characters from which flask-cors guesses that a string is a regular expression.
 _REGEX_HINTS = frozenset("*\\]?$^[()")
@@ -304,6 +311,7 @@ def policy_set_from_options(config: Mapping[str, Any] | None, *layers: Mapping[s
     # otherwise every pattern is a regex, kept in flask-cors's order.
     as_prefixes = all(_is_literal(raw) or _prefix_glob(raw) for raw, _ in pairs)
     rules: list[tuple[str | re.Pattern[str], Policy]] = []
+    written: dict[int, Any] = {}  # id(policy) -> the resource pattern as the user wrote it
     for raw, resource_options in pairs:
         where = f" (resource {getattr(raw, 'pattern', raw)!r})" if len(pairs) > 1 or raw != r"/*" else ""
         if not isinstance(resource_options, Mapping):
@@ -318,14 +326,51 @@ def policy_set_from_options(config: Mapping[str, Any] | None, *layers: Mapping[s
             continue
         if key is not None:
             rules.append((key, policy))
+            written[id(policy)] = getattr(raw, "pattern", raw)
     if not problems and len(rules) == 1 and rules[0][0] in ("/*", "*"):
         return rules[0][1]  # every path: the Policy itself means the same, without a path lookup per request
     if not problems:
         try:
-            return PolicySet([("/*", p) if k == "*" else (k, p) for k, p in rules])
+            policy_set = PolicySet([("/*", p) if k == "*" else (k, p) for k, p in rules])
         except PolicyError as exc:
             problems += exc.problems
+        else:
+            _warn_fall_through(rules, written, policy_set)
+            return policy_set
     raise PolicyError(problems)
+
+
+def _warn_fall_through(rules: list[tuple[str | re.Pattern[str], Policy]], written: dict[int, Any], policy_set: PolicySet) -> None:
+    """Warn where flask-cors's prefix match (re.match) applied a regex resource to deeper paths that, full-matched
+    here, fall through to another resource (``r'/api/v[0-9]+/'`` strict, ``r'/*'`` open: ``/api/v1/users``)."""
+    for key, policy in rules:
+        if not isinstance(key, re.Pattern):
+            continue
+        for example in examples(key):
+            deeper = example.rstrip("/") + "/users/42"
+            if not key.match(deeper) or key.fullmatch(deeper):
+                continue
+            caught = policy_set.policy_for(deeper)
+            if caught is None or caught is policy:
+                continue
+            mine = written[id(policy)]
+            warnings.warn(
+                ResourceFallThroughWarning(
+                    f"resource {mine!r} is full-matched by cors_flask, so {deeper} falls through to resource "
+                    f"{written.get(id(caught), '?')!r}; flask-cors matched it as a prefix and applied {mine!r}. "
+                    f"If deeper paths belong to it, write {mine.rstrip('$') + '.*'!r}."
+                ),
+                stacklevel=_caller_level(),
+            )
+            break
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first frame outside cors_flask, so that a warning points at the user's own line."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith("cors_flask"):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _is_literal(raw: Any) -> bool:

@@ -90,12 +90,38 @@ def test_percent_escapes_are_not_decoded_again() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/public/../api/admin", "/api/./admin", "/api//admin", "//api/admin", "/api/v1/../admin", "/x/y/../../api/admin", "/../api/admin"],
+    [
+        "/public/../api/admin",
+        "/api/v1/../admin",
+        "/x/y/../../api/admin",
+        "/../api/admin",
+        "/api/./admin",
+        "/api//admin",
+        "/public\\..\\api\\admin",
+    ],
 )
-def test_dot_segments_and_double_slashes_are_normalised_before_matching(path: str) -> None:
-    assert SET.policy_for(path) is ADMIN
-    assert preflight(SET, origin="https://admin.example", path=path).allowed
-    assert not preflight(SET, origin="https://public.example", path=path).allowed
+def test_dot_segment_path_whose_raw_and_normalised_rules_differ_gets_no_cors(path: str) -> None:
+    """The routed (raw) path and its normalised form pick different rules: neither applies, no CORS at all."""
+    assert SET.policy_for(path) is None
+    for origin in ("https://admin.example", "https://public.example", "https://api-client.example", "https://default.example"):
+        assert preflight(SET, origin=origin, path=path).kind is RequestKind.OUT_OF_SCOPE
+
+
+@pytest.mark.parametrize(("path", "expected"), [("/public/x/../y", PUBLIC), ("/api/v1//x", V1), ("/api/admin/..", API), ("//x", DEFAULT)])
+def test_dot_segment_path_whose_raw_and_normalised_rules_agree_keeps_that_rule(path: str, expected: Policy) -> None:
+    """Only a disagreement with the normalised form costs CORS: ``/api/v1//x`` is under /api/v1/* either way."""
+    assert SET.policy_for(path) is expected
+
+
+def test_regex_rules_do_not_run_on_paths_longer_than_the_bound() -> None:
+    """ReDoS bound: a path over MAX_REGEX_PATH_LENGTH gets an exact or prefix rule, else no CORS (not the default)."""
+    from cors_core.paths import MAX_REGEX_PATH_LENGTH
+
+    rules = PolicySet({re.compile(r"/files/.*"): JSON, "/api/*": API}, default=PUBLIC)
+    assert rules.policy_for("/files/" + "a" * (MAX_REGEX_PATH_LENGTH - 7)) is JSON
+    assert rules.policy_for("/files/" + "a" * MAX_REGEX_PATH_LENGTH) is None
+    assert rules.policy_for("/api/" + "a" * MAX_REGEX_PATH_LENGTH) is API
+    assert PolicySet({"/api/*": API}, default=PUBLIC).policy_for("/x/" + "a" * MAX_REGEX_PATH_LENGTH) is PUBLIC
 
 
 @pytest.mark.parametrize(

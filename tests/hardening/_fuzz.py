@@ -12,9 +12,10 @@ if str(FUZZ_DIR) not in sys.path:
 import _reference as reference  # noqa: E402
 import fuzz_decide  # noqa: E402
 import fuzz_origins  # noqa: E402
+import fuzz_paths  # noqa: E402
 import fuzz_wsgi  # noqa: E402
 
-HARNESSES = {"decide": fuzz_decide.check, "origins": fuzz_origins.check, "wsgi": fuzz_wsgi.check}
+HARNESSES = {"decide": fuzz_decide.check, "origins": fuzz_origins.check, "paths": fuzz_paths.check, "wsgi": fuzz_wsgi.check}
 CORPUS = FUZZ_DIR / "corpus"
 
 __all__ = ["CORPUS", "HARNESSES", "reference"]
