@@ -15,8 +15,8 @@ from .errors import (
     InvalidPathRule,
     InvalidValue,
     PolicyError,
-    did_you_mean,
     UninspectableOriginCheck,
+    did_you_mean,
 )
 from .paths import PolicySet
 from .policy import Policy

@@ -18,8 +18,8 @@ from .errors import (
     InvalidOrigin,
     InvalidValue,
     PolicyError,
-    did_you_mean,
     UninspectableOriginCheck,
+    did_you_mean,
 )
 from .origins import OriginMatcher, credential_problems
 from .tokens import (
