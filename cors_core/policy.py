@@ -176,7 +176,7 @@ class Policy:
         expose_headers: str | Iterable[str] = (),
         max_age: int | None = None,
         allow_private_network: bool = False,
-        preflight_status: int = 204,
+        preflight_status: int = 200,
         refused_preflight_status: int = 403,
         max_request_headers: int = DEFAULT_MAX_REQUEST_HEADERS,
         echo_request_headers: bool = True,
@@ -322,10 +322,10 @@ class Policy:
         if isinstance(preflight_status, bool) or not isinstance(preflight_status, int) or not 200 <= preflight_status <= 299:
             problems.append(
                 InvalidValue(
-                    "preflight_status", preflight_status, "a preflight answer must have an ok status (200-299)", "use 204 or 200"
+                    "preflight_status", preflight_status, "a preflight answer must have an ok status (200-299)", "use 200 or 204"
                 )
             )
-            preflight_status = 204
+            preflight_status = 200
         if (
             isinstance(refused_preflight_status, bool)
             or not isinstance(refused_preflight_status, int)
@@ -457,7 +457,7 @@ class Policy:
 
     def __repr__(self) -> str:
         defaults = {
-            "preflight_status": 204,
+            "preflight_status": 200,
             "refused_preflight_status": 403,
             "max_request_headers": DEFAULT_MAX_REQUEST_HEADERS,
             "echo_request_headers": True,
