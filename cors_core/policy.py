@@ -51,6 +51,7 @@ _OPTIONS = (
     "refused_preflight_status",
     "max_request_headers",
     "echo_request_headers",
+    "allow_any_request_header",
     "echo_origin",
     "debug",
     "dangerously_allow_credentials_with_any_origin",
@@ -109,6 +110,7 @@ class Policy:
         "_acam",
         "_acah",
         "_any_header",
+        "_never_by_wildcard",
         "_headers",
         "_allowed_template",
         "_exact_answers",
@@ -138,6 +140,7 @@ class Policy:
     refused_preflight_status: int
     max_request_headers: int
     echo_request_headers: bool
+    allow_any_request_header: bool
     echo_origin: bool
     debug: bool
     dangerously_allow_credentials_with_any_origin: bool
@@ -150,6 +153,7 @@ class Policy:
     _acam: str
     _acah: str
     _any_header: bool
+    _never_by_wildcard: frozenset[str]
     _headers: frozenset[str]
     _allowed_template: dict[str, str]
     _exact_answers: dict[str, Decision]
@@ -180,6 +184,7 @@ class Policy:
         refused_preflight_status: int = 403,
         max_request_headers: int = DEFAULT_MAX_REQUEST_HEADERS,
         echo_request_headers: bool = True,
+        allow_any_request_header: bool = False,
         echo_origin: bool = False,
         debug: bool = False,
         dangerously_allow_credentials_with_any_origin: bool = False,
@@ -195,6 +200,7 @@ class Policy:
                 ("allow_private_network", allow_private_network),
                 ("debug", debug),
                 ("echo_request_headers", echo_request_headers),
+                ("allow_any_request_header", allow_any_request_header),
                 ("echo_origin", echo_origin),
                 ("dangerously_allow_credentials_with_any_origin", dangerously_allow_credentials_with_any_origin),
                 ("dangerously_allow_insecure_origins", dangerously_allow_insecure_origins),
@@ -278,6 +284,19 @@ class Policy:
                 )
             else:
                 headers.append(h)
+        if flags["allow_any_request_header"]:
+            # Every well-formed name, Authorization included, echoed by name: what flask-cors's allow_headers='*' does.
+            if headers or not flags["echo_request_headers"]:
+                problems.append(
+                    InvalidValue(
+                        "allow_any_request_header",
+                        True,
+                        "it allows every requested name and echoes it, so a list of names or echo_request_headers=False "
+                        "means nothing beside it",
+                        "use allow_any_request_header=True alone, or list the names in allow_headers",
+                    )
+                )
+            any_header = True
         first_spelling: dict[str, str] = {}
         for h in headers:
             first_spelling.setdefault(h.lower(), h)
@@ -388,6 +407,9 @@ class Policy:
         # Listing the configured names (not echoing) is only possible without '*'.
         set_(self, "_acah", "" if (any_header or self.echo_request_headers) else ", ".join(spelled_headers))
         set_(self, "_any_header", any_header)
+        # R21: '*' never covers Authorization, and a name literally '*' is never echoed (a browser reads it as the wildcard).
+        never = ("*",) if self.allow_any_request_header else (NON_WILDCARD_REQUEST_HEADER, "*")
+        set_(self, "_never_by_wildcard", frozenset(never))
         set_(self, "_headers", frozenset(headers))
 
         actual: dict[str, str] = {}
@@ -472,5 +494,5 @@ class Policy:
         return hash(repr(self))
 
     def allows_authorization(self) -> bool:
-        """True if the policy lists Authorization explicitly (``*`` never covers it)."""
-        return NON_WILDCARD_REQUEST_HEADER in self._headers
+        """True if the policy lists Authorization explicitly (``*`` never covers it) or allows any request header."""
+        return NON_WILDCARD_REQUEST_HEADER in self._headers or self.allow_any_request_header

@@ -138,7 +138,7 @@ def _allow_headers(value: Any, problems: list[ConfigProblem]) -> list[str]:
                     "allow_headers",
                     getattr(item, "pattern", item),
                     "regular expressions are not supported for request header names",
-                    "list the header names, or use '*' (every name except Authorization; add 'Authorization' to the list if you need it)",
+                    "list the header names, or use '*' (every requested name, Authorization included, echoed by name)",
                 )
             )
     return out
@@ -185,12 +185,18 @@ def policy_from_options(options: Mapping[str, Any], where: str = "") -> Policy:
         "origin_regexes": regexes,
         "allow_methods": _methods(options.get("methods"), problems),
         "allow_headers": _allow_headers(options.get("allow_headers"), problems),
+        "allow_any_request_header": False,
         # flask-cors sends the names sorted; a str is sent as it is, i.e. a comma-separated list.
         "expose_headers": sorted(_split(options.get("expose_headers")), key=str),
         "max_age": _max_age(options.get("max_age"), problems),
         "allow_credentials": _strict_flag("supports_credentials", options.get("supports_credentials", False), problems),
         "allow_private_network": _strict_flag("allow_private_network", options.get("allow_private_network", False), problems),
     }
+    if "*" in kwargs["allow_headers"]:
+        # flask-cors's '*' (its default) echoes every requested name, Authorization included: the core's
+        # allow_any_request_header. The core's own '*' keeps its Fetch meaning (never Authorization).
+        kwargs["allow_headers"] = []
+        kwargs["allow_any_request_header"] = True
     if origins == "*" and options.get("send_wildcard") is False and options.get("always_send") is False:
         # Nothing without an Origin, and the origin echoed otherwise (flask-cors's "W3" setup): only an
         # echoing policy can leave a request without Origin unanswered; the browser outcome is the same.

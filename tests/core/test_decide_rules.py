@@ -327,6 +327,28 @@ def test_R21_star_never_covers_authorization() -> None:
     assert check_preflight(req, d.status or 0, list(d.items()), strict_authorization=True)
 
 
+@pytest.mark.parametrize("credentials", [False, True])
+def test_R21_allow_any_request_header_echoes_every_name_authorization_included(credentials: bool) -> None:
+    """flask-cors's allow_headers='*' meaning: any requested name allowed and echoed by name, never '*' (R14, R21)."""
+    p = Policy([ORIGIN], allow_methods=["PUT"], allow_any_request_header=True, allow_credentials=credentials)
+    d = preflight(p, headers="Authorization, x-a,content-type")
+    assert d.allowed and d["Access-Control-Allow-Headers"] == "Authorization, x-a, content-type"
+    assert p.allows_authorization()
+    req = BrowserRequest(ORIGIN, "PUT", (("Authorization", "Bearer t"), ("X-A", "1")), credentials)
+    assert check_preflight(req, d.status or 0, list(d.items()), strict_authorization=True)
+    star = preflight(p, headers="x-a,*")  # a name literally '*' is never echoed: a browser would read it as the wildcard
+    assert not star.allowed and star.reason == "header-not-allowed"
+    assert preflight(p, headers="x a").reason == "request-headers-malformed"
+    assert Policy(**p.to_dict()) == p
+
+
+@pytest.mark.parametrize("kw", [{"allow_headers": ["X-A"]}, {"echo_request_headers": False}, {"allow_any_request_header": "yes"}])
+def test_R21_allow_any_request_header_refuses_options_that_would_mean_nothing(kw: dict[str, object]) -> None:
+    options: dict[str, object] = {"allow_any_request_header": True, **kw}
+    with pytest.raises(PolicyError, match="allow_any_request_header"):
+        Policy([ORIGIN], **options)  # type: ignore[arg-type]
+
+
 def test_R22_content_type_must_be_allowed_for_json() -> None:
     json_post = BrowserRequest(ORIGIN, "POST", (("Content-Type", "application/json"),))
     form_post = BrowserRequest(ORIGIN, "POST", (("Content-Type", "text/plain;charset=UTF-8"),))

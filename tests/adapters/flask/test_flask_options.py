@@ -102,18 +102,25 @@ def test_methods_star_allows_any_method() -> None:
     assert resp.headers["Access-Control-Allow-Methods"] == "PURGE"
 
 
-def test_star_allow_headers_never_covers_authorization() -> None:
-    """R21: '*' in allow_headers is every name except Authorization, as in browsers; listing it allows it."""
+@pytest.mark.parametrize("credentials", [False, True])
+def test_default_star_allow_headers_allows_authorization_echoed_by_name(credentials: bool) -> None:
+    """flask-cors's allow_headers='*' (its default) echoes every requested name, Authorization included (R14, R21).
+
+    The issue-12 bearer-token case: resources + supports_credentials + the default allow_headers.
+    """
     app = make_app()
-    CORS(app, origins=[ORIGIN])
-    refused = preflight(app, headers="authorization")
-    assert refused.status_code == 403
-    assert ACAO not in refused.headers
-    app2 = make_app()
-    CORS(app2, origins=[ORIGIN], allow_headers=["*", "Authorization"])
-    allowed = preflight(app2, headers="authorization,x-token")
+    CORS(app, resources={r"/api/*": {"origins": [ORIGIN]}}, supports_credentials=credentials)
+    allowed = preflight(app, headers="authorization,x-token")
     assert allowed.status_code == 200
-    assert allowed.headers["Access-Control-Allow-Headers"] == "authorization, x-token"
+    assert allowed.headers["Access-Control-Allow-Headers"] == "authorization, x-token"  # by name, never '*'
+    assert allowed.headers.get("Access-Control-Allow-Credentials") == ("true" if credentials else None)
+    for spelled in (["*"], "*", [".*"], ["*", "Content-Type"]):
+        app2 = make_app()
+        CORS(app2, origins=[ORIGIN], allow_headers=spelled)
+        assert preflight(app2, headers="Authorization").headers["Access-Control-Allow-Headers"] == "Authorization"
+    named = make_app()
+    CORS(named, origins=[ORIGIN], allow_headers=["Content-Type"])
+    assert preflight(named, headers="authorization").headers.get("Access-Control-Allow-Headers") != "authorization"
 
 
 def test_private_network_only_on_preflight_and_never_false() -> None:
