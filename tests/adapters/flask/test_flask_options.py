@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 from typing import Any
@@ -292,18 +293,48 @@ def test_credentials_with_plain_http_origin_is_refused() -> None:
     assert "plain-http origin" in refusal(origins=["http://app.example.com"], supports_credentials=True)
 
 
-def test_decorator_refusal_surfaces_on_first_request() -> None:
-    """The decorator needs the app's config, so its configuration is checked on the first request to it."""
-    app = Flask("deco-refused")
-    app.testing = True
+def test_decorator_refusal_decided_by_its_own_options_raises_when_decorating() -> None:
+    """R15: origins='*' and supports_credentials=True in the decorator itself: no app config can save it."""
+    with pytest.raises(PolicyError, match=r"origins \(in @cross_origin\).*supports_credentials=True with every origin allowed"):
+        cross_origin(origins="*", supports_credentials=True)
+    with pytest.raises(PolicyError, match="expose_headers"):
+        cross_origin(origins=[ORIGIN], supports_credentials=True, expose_headers="*")
+    cross_origin(supports_credentials=True)  # app.config may still list the origins: not decided yet
+
+
+def test_decorator_refusal_raises_at_cors_app_for_views_registered_by_then() -> None:
+    app = Flask("deco-then-cors")
 
     @app.route("/d")
     @cross_origin(supports_credentials=True)
     def d() -> str:
         return "d"
 
-    with pytest.raises(PolicyError, match="supports_credentials=True with every origin allowed"):
-        app.test_client().get("/d", headers={"Origin": ORIGIN})
+    with pytest.raises(PolicyError, match=r"@cross_origin on .*d\).*every origin allowed"):
+        CORS(app, resources={"/other/*": {"origins": [ORIGIN]}})
+    fixed = Flask("deco-then-cors-fixed")
+    fixed.config["CORS_ORIGINS"] = [ORIGIN]
+    fixed.route("/d")(cross_origin(supports_credentials=True)(lambda: "d"))
+    CORS(fixed, resources={"/other/*": {"origins": [ORIGIN]}})
+    assert fixed.test_client().get("/d", headers={"Origin": ORIGIN}).headers[ACAO] == ORIGIN
+
+
+def test_decorator_refusal_found_at_first_request_is_logged_once_at_error(caplog: pytest.LogCaptureFixture) -> None:
+    """Without CORS(app) the config is complete only at the first request: log every problem once, at ERROR."""
+    app = Flask("deco-refused")
+
+    @app.route("/d")
+    @cross_origin(supports_credentials=True)
+    def d() -> str:
+        return "d"
+
+    client = app.test_client()
+    with caplog.at_level(logging.ERROR, logger="cors_core.flask"):
+        assert client.get("/d", headers={"Origin": ORIGIN}).status_code == 500
+        assert client.get("/d", headers={"Origin": ORIGIN}).status_code == 500
+    ours = [r for r in caplog.records if r.name == "cors_core.flask"]
+    assert len(ours) == 1 and ours[0].levelno == logging.ERROR
+    assert "supports_credentials" in ours[0].getMessage() and "origins=['https://app.example.com']" in ours[0].getMessage()
 
 
 def test_R2_R31_any_origin_answers_star_unless_send_wildcard_and_always_send_are_both_off() -> None:
