@@ -42,13 +42,24 @@ _OPTION_INFO = {
 }
 # Policy options that the django-cors-headers settings fill in; CORS_POLICY_OPTIONS may not set them.
 _MAPPED = frozenset({*_OPTION_INFO, "origin_check"})
-# Middleware that answer some requests in their own request or response phase: those answers never pass a
-# CorsMiddleware listed after them. (Refusals from process_view, e.g. CSRF or LoginRequiredMiddleware, always do.)
-ANSWERING_MIDDLEWARE = (
-    "django.middleware.security.SecurityMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+
+
+#: The settings that CORS_POLICY replaces: django-cors-headers' (with their old aliases) and CORS_POLICY_OPTIONS.
+SETTINGS_BESIDE_POLICY = (
+    "CORS_ALLOWED_ORIGINS",
+    "CORS_ORIGIN_WHITELIST",
+    "CORS_ALLOWED_ORIGIN_REGEXES",
+    "CORS_ORIGIN_REGEX_WHITELIST",
+    "CORS_ALLOW_ALL_ORIGINS",
+    "CORS_ORIGIN_ALLOW_ALL",
+    "CORS_URLS_REGEX",
+    "CORS_ALLOW_METHODS",
+    "CORS_ALLOW_HEADERS",
+    "CORS_EXPOSE_HEADERS",
+    "CORS_PREFLIGHT_MAX_AGE",
+    "CORS_ALLOW_CREDENTIALS",
+    "CORS_ALLOW_PRIVATE_NETWORK",
+    "CORS_POLICY_OPTIONS",
 )
 
 
@@ -169,22 +180,7 @@ def _from_policy_setting(value: object) -> tuple[Config | None, list[Error]]:
         ]
     clashing = [
         name
-        for name in (
-            "CORS_ALLOWED_ORIGINS",
-            "CORS_ORIGIN_WHITELIST",
-            "CORS_ALLOWED_ORIGIN_REGEXES",
-            "CORS_ORIGIN_REGEX_WHITELIST",
-            "CORS_ALLOW_ALL_ORIGINS",
-            "CORS_ORIGIN_ALLOW_ALL",
-            "CORS_URLS_REGEX",
-            "CORS_ALLOW_METHODS",
-            "CORS_ALLOW_HEADERS",
-            "CORS_EXPOSE_HEADERS",
-            "CORS_PREFLIGHT_MAX_AGE",
-            "CORS_ALLOW_CREDENTIALS",
-            "CORS_ALLOW_PRIVATE_NETWORK",
-            "CORS_POLICY_OPTIONS",
-        )
+        for name in SETTINGS_BESIDE_POLICY
         if hasattr(settings, name)
     ]
     if clashing:

@@ -6,6 +6,7 @@ as one :class:`cors_core.PolicyError`, with flask-cors option names in the messa
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
@@ -42,10 +43,47 @@ KNOWN_OPTIONS = frozenset(DEFAULT_OPTIONS) | frozenset(_PASSTHROUGH)
 _USER_NAMES = {"allow_credentials": "supports_credentials", "allow_methods": "methods", "origin_regexes": "origins"}
 
 
+#: django-cors-headers' names for flask-cors keys: written by people who know the other library.
+_OTHER_LIBRARY_NAMES = {
+    "CORS_ALLOW_CREDENTIALS": "CORS_SUPPORTS_CREDENTIALS",
+    "CORS_ALLOWED_ORIGINS": "CORS_ORIGINS",
+    "CORS_ALLOW_ORIGINS": "CORS_ORIGINS",
+    "CORS_ALLOW_METHODS": "CORS_METHODS",
+    "CORS_PREFLIGHT_MAX_AGE": "CORS_MAX_AGE",
+}
+
+
+def misspelt_keys(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(key, known key)`` for each ``CORS_*`` key of *config* that is not one flask-cors reads but is close to one.
+
+    Keys far from every known one are left alone: other extensions may own ``CORS_*`` names too, and
+    ``CORS_HEADERS`` (in many tutorials, read by no library) stays harmless.
+    """
+    found = []
+    for key in config:
+        if isinstance(key, str) and key.startswith("CORS_") and key not in CONFIG_OPTIONS:
+            close = [_OTHER_LIBRARY_NAMES[key]] if key in _OTHER_LIBRARY_NAMES else []
+            close = close or difflib.get_close_matches(key, CONFIG_OPTIONS, n=1, cutoff=0.85)
+            if close:
+                found.append((key, close[0]))
+    return found
+
+
 def config_options(config: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The options set through ``CORS_*`` keys of an app config (keys whose value is None are unset)."""
+    """The options set through ``CORS_*`` keys of an app config (keys whose value is None are unset).
+
+    A key that looks like a misspelling of a known one raises PolicyError (flask-cors ignores it silently).
+    """
     if not config:
         return {}
+    misspelt = misspelt_keys(config)
+    if misspelt:
+        raise PolicyError(
+            [
+                InvalidValue(f"app.config[{key!r}]", config[key], "no such key: it would be ignored", f"did you mean {known}?")
+                for key, known in misspelt
+            ]
+        )
     out: dict[str, Any] = {}
     for key in CONFIG_OPTIONS:
         value = config.get(key)

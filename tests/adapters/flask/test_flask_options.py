@@ -352,3 +352,28 @@ def test_R2_R31_any_origin_answers_star_unless_send_wildcard_and_always_send_are
     assert ACAO not in bare.headers and bare.headers["Vary"] == "Origin"  # R2, R30
     echoed = client.get("/api/items", headers={"Origin": ORIGIN})
     assert echoed.headers[ACAO] == ORIGIN and echoed.headers["Vary"] == "Origin"  # R10, R30
+
+
+@pytest.mark.parametrize(
+    ("key", "known"),
+    [
+        ("CORS_SUPPORT_CREDENTIALS", "CORS_SUPPORTS_CREDENTIALS"),
+        ("CORS_ORIGIN", "CORS_ORIGINS"),
+        ("CORS_ALLOW_HEADER", "CORS_ALLOW_HEADERS"),
+        ("CORS_ALLOW_CREDENTIALS", "CORS_SUPPORTS_CREDENTIALS"),
+    ],
+)
+def test_misspelt_config_key_is_an_error_at_cors_app(key: str, known: str) -> None:
+    """flask-cors ignores unknown keys silently (credentials stay off); we say which key was meant."""
+    app = make_app()
+    app.config[key] = True if "CREDENTIAL" in key else [ORIGIN]
+    with pytest.raises(PolicyError, match=rf"app.config\['{key}'\].*did you mean {known}\?"):
+        CORS(app)
+
+
+def test_unrelated_cors_keys_are_left_alone() -> None:
+    """Other extensions own CORS_* names too; CORS_HEADERS is in many tutorials and means nothing to anyone."""
+    app = make_app()
+    app.config.update(CORS_HEADERS="Content-Type", CORS_ENABLED=True, CORS_POLICY_NAME="x")
+    CORS(app, origins=[ORIGIN])
+    assert preflight(app).status_code == 200
