@@ -250,9 +250,8 @@ def load() -> tuple[Config | None, list[Error]]:
         )
         origins = [o for o in origins if o != "*"]
 
+    # 0 is sent as "Access-Control-Max-Age: 0" (no caching), where django-cors-headers sends nothing (5 s in browsers).
     max_age = conf.CORS_PREFLIGHT_MAX_AGE
-    if max_age == 0 and type(max_age) is int:  # django-cors-headers: 0 means "send no Access-Control-Max-Age"
-        max_age = None
 
     extra = conf.CORS_POLICY_OPTIONS
     if not isinstance(extra, dict):
