@@ -32,6 +32,7 @@ current_request: ContextVar[HttpRequest | None] = ContextVar("cors_django_reques
 # Core option -> (check id, what the whole setting should be, what one item is called).
 _OPTION_INFO = {
     "allow_headers": ("E001", "a list or tuple of header names", "Header"),
+    "allow_any_request_header": ("E001", "a list or tuple of header names, or ['*']", ""),
     "allow_methods": ("E002", "a list or tuple of method names", "Method"),
     "allow_credentials": ("E003", "True or False", ""),
     "max_age": ("E004", "a whole number of seconds from 0 to 86400", ""),
@@ -268,13 +269,18 @@ def load() -> tuple[Config | None, list[Error]]:
             errors.append(_err("E103", f"CORS_POLICY_OPTIONS[{key!r}] is not a cors_core.Policy option.", "See docs/policy.md."))
         extra = {}
 
+    allow_headers = conf.CORS_ALLOW_HEADERS
+    # django-cors-headers sends '*' as it is, which browsers (Chromium, Firefox) read as every name, Authorization
+    # included: the core's allow_any_request_header, not its own '*' (which never covers Authorization, R21).
+    any_header = _is_list(allow_headers) and "*" in allow_headers
     values: dict[str, Any] = {
         "origins": "*" if allow_all else origins,
         "origin_regexes": () if allow_all else conf.CORS_ALLOWED_ORIGIN_REGEXES,
         "origin_check": None if allow_all else signal_allows,
         "allow_credentials": conf.CORS_ALLOW_CREDENTIALS,
         "allow_methods": conf.CORS_ALLOW_METHODS,
-        "allow_headers": conf.CORS_ALLOW_HEADERS,
+        "allow_headers": () if any_header else allow_headers,
+        "allow_any_request_header": any_header,
         "expose_headers": conf.CORS_EXPOSE_HEADERS,
         "max_age": max_age,
         "allow_private_network": conf.CORS_ALLOW_PRIVATE_NETWORK,
@@ -285,6 +291,7 @@ def load() -> tuple[Config | None, list[Error]]:
         "allow_credentials": "CORS_ALLOW_CREDENTIALS",
         "allow_methods": "CORS_ALLOW_METHODS",
         "allow_headers": "CORS_ALLOW_HEADERS",
+        "allow_any_request_header": "CORS_ALLOW_HEADERS",
         "expose_headers": "CORS_EXPOSE_HEADERS",
         "max_age": "CORS_PREFLIGHT_MAX_AGE",
         "allow_private_network": "CORS_ALLOW_PRIVATE_NETWORK",
@@ -292,11 +299,20 @@ def load() -> tuple[Config | None, list[Error]]:
     policy: Policy | None = None
     try:
         # As django-cors-headers answers: 200 for preflights, and the configured header list rather than an echo.
-        policy = Policy(**{"preflight_status": 200, "refused_preflight_status": 200, "echo_request_headers": False, **extra, **values})
+        answers = {"preflight_status": 200, "refused_preflight_status": 200, "echo_request_headers": any_header}
+        policy = Policy(**{**answers, **extra, **values})
     except PolicyError as exc:
         for problem in exc.problems:
             if isinstance(problem, InsecureConfiguration) and problem.option == "origins" and allow_all:
                 setting = f"{all_name} with CORS_ALLOW_CREDENTIALS"
+                problem = InsecureConfiguration(
+                    problem.option,
+                    problem.value,
+                    problem.message,
+                    f"set {all_name} = False and list the origins that may send credentials in CORS_ALLOWED_ORIGINS, "
+                    "e.g. ['https://app.example.com'] (or, if you really mean it, "
+                    "CORS_POLICY_OPTIONS = {'dangerously_allow_credentials_with_any_origin': True})",
+                )
             else:
                 setting = names.get(problem.option, "CORS_POLICY_OPTIONS")
             errors.append(_problem_error(problem, setting, values.get(problem.option, extra.get(problem.option))))

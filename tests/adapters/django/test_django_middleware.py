@@ -147,6 +147,14 @@ class PreflightTests(SimpleTestCase):
         assert response["Access-Control-Allow-Headers"] == "content-type"
         assert response["Access-Control-Max-Age"] == "0"  # django-cors-headers sends none (migration guide D12)
 
+    @override_settings(CORS_ALLOW_HEADERS=["*"], CORS_ALLOW_CREDENTIALS=True)
+    def test_star_headers_echo_every_name_authorization_included(self) -> None:
+        """R14, R21: ['*'] means what browsers make of django-cors-headers' literal '*': every name; echoed, never '*'."""
+        asked = {**PREFLIGHT, "access-control-request-headers": "authorization,x-custom"}
+        response = self.client.options("/", headers=asked)
+        assert response["Access-Control-Allow-Headers"] == "authorization, x-custom"
+        assert response["Access-Control-Allow-Credentials"] == "true"
+
     @override_settings(MIDDLEWARE=["cors_django.CorsMiddleware", "djtest_middleware.RequireToken"])
     def test_preflight_answered_before_auth_and_routing(self) -> None:
         """R16: a middleware that demands credentials never sees the preflight, on routed and unrouted paths."""
