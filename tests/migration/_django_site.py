@@ -1,4 +1,4 @@
-"""The Django side of the migration corpus: one URLconf and its views, and 27 settings blocks as people write them.
+"""The Django side of the migration corpus: one URLconf and its views, and 29 settings blocks as people write them.
 
 Each ``build(lib, o)`` returns the settings of one project for the page origins ``o``, written with
 ``lib`` (corsheaders or cors_django: the middleware path, ``defaults``, ``signals``). Shapes come
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -69,7 +70,55 @@ def slashed(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"slash": True})
 
 
+def _drf_urls() -> list[Any]:
+    """A Django REST framework API with bearer-token authentication, if DRF is installed."""
+    try:
+        from rest_framework.authentication import BaseAuthentication
+        from rest_framework.exceptions import AuthenticationFailed
+        from rest_framework.permissions import IsAuthenticated
+        from rest_framework.response import Response
+        from rest_framework.views import APIView
+    except ImportError:
+        return []
+
+    class BearerToken(BaseAuthentication):
+        def authenticate(self, request: Any) -> Any:
+            header = request.META.get("HTTP_AUTHORIZATION")
+            if not header:
+                return None
+            if header != TOKEN:
+                raise AuthenticationFailed("invalid token")
+            return SimpleNamespace(is_authenticated=True, username="ada"), header
+
+        def authenticate_header(self, request: Any) -> str:
+            return "Bearer"
+
+    class Me(APIView):
+        authentication_classes = [BearerToken]
+        permission_classes = [IsAuthenticated]
+
+        def get(self, request: Any) -> Any:
+            return Response({"user": request.user.username})
+
+    class Items(Me):
+        def post(self, request: Any) -> Any:
+            return Response({"created": request.data}, status=201)
+
+    return [path("api/drf/me", Me.as_view()), path("api/drf/items", Items.as_view())]
+
+
+DRF = bool(_drf_urls())
+#: What a DRF project sets: JSON only, and no django.contrib.auth needed for anonymous requests.
+DRF_SETTINGS = {
+    "REST_FRAMEWORK": {
+        "UNAUTHENTICATED_USER": None,
+        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    }
+}
+
 urlpatterns = [
+    *_drf_urls(),
     path("api/items", items),
     path("api/items/<int:item_id>", item),
     path("api/me", me),
@@ -280,3 +329,14 @@ def _d27(lib: Any, o: Origins) -> dict[str, Any]:
 )
 def _d28(lib: Any, o: Origins) -> dict[str, Any]:
     return {"MIDDLEWARE": README_ORDER, "CORS_ALLOWED_ORIGINS": [o.app], "CORS_EXPOSE_HEADERS": ["*"], "CORS_ALLOW_CREDENTIALS": True}
+
+
+@config(
+    "d29-drf-token",
+    "Django REST framework with bearer-token authentication and IsAuthenticated (as the DRF docs set it up)",
+    (*DEFAULT_CALLS, "drf-anonymous", "drf-bearer", "drf-post", "drf-bad-token"),
+)
+def _d29(lib: Any, o: Origins) -> dict[str, Any]:
+    if not DRF:
+        raise RuntimeError("djangorestframework is not installed (a test dependency of the migration corpus)")
+    return {"MIDDLEWARE": README_ORDER, "CORS_ALLOWED_ORIGINS": [o.app], **DRF_SETTINGS}
