@@ -55,6 +55,7 @@ _OPTIONS = (
     "refused_preflight_status",
     "max_request_headers",
     "echo_request_headers",
+    "allow_any_request_header",
     "echo_origin",
     "debug",
     "dangerously_allow_credentials_with_any_origin",
@@ -155,6 +156,7 @@ class Policy:
         "_acam",
         "_acah",
         "_any_header",
+        "_never_by_wildcard",
         "_headers",
         "_allowed_template",
         "_exact_answers",
@@ -184,6 +186,7 @@ class Policy:
     refused_preflight_status: int
     max_request_headers: int
     echo_request_headers: bool
+    allow_any_request_header: bool
     echo_origin: bool
     debug: bool
     dangerously_allow_credentials_with_any_origin: bool
@@ -196,6 +199,7 @@ class Policy:
     _acam: str
     _acah: str
     _any_header: bool
+    _never_by_wildcard: frozenset[str]
     _headers: frozenset[str]
     _allowed_template: dict[str, str]
     _exact_answers: dict[str, Decision]
@@ -230,10 +234,11 @@ class Policy:
         expose_headers: str | Iterable[str] = (),
         max_age: int | None = None,
         allow_private_network: bool = False,
-        preflight_status: int = 204,
+        preflight_status: int = 200,
         refused_preflight_status: int = 403,
         max_request_headers: int = DEFAULT_MAX_REQUEST_HEADERS,
         echo_request_headers: bool = True,
+        allow_any_request_header: bool = False,
         echo_origin: bool = False,
         debug: bool = False,
         dangerously_allow_credentials_with_any_origin: bool = False,
@@ -249,6 +254,7 @@ class Policy:
                 ("allow_private_network", allow_private_network),
                 ("debug", debug),
                 ("echo_request_headers", echo_request_headers),
+                ("allow_any_request_header", allow_any_request_header),
                 ("echo_origin", echo_origin),
                 ("dangerously_allow_credentials_with_any_origin", dangerously_allow_credentials_with_any_origin),
                 ("dangerously_allow_insecure_origins", dangerously_allow_insecure_origins),
@@ -367,6 +373,19 @@ class Policy:
                 )
             else:
                 headers.append(h)
+        if flags["allow_any_request_header"]:
+            # Every well-formed name, Authorization included, echoed by name: what flask-cors's allow_headers='*' does.
+            if headers or not flags["echo_request_headers"]:
+                problems.append(
+                    InvalidValue(
+                        "allow_any_request_header",
+                        True,
+                        "it allows every requested name and echoes it, so a list of names or echo_request_headers=False "
+                        "means nothing beside it",
+                        "use allow_any_request_header=True alone, or list the names in allow_headers",
+                    )
+                )
+            any_header = True
         first_spelling: dict[str, str] = {}
         for h in headers:
             first_spelling.setdefault(h.lower(), h)
@@ -411,10 +430,10 @@ class Policy:
         if isinstance(preflight_status, bool) or not isinstance(preflight_status, int) or not 200 <= preflight_status <= 299:
             problems.append(
                 InvalidValue(
-                    "preflight_status", preflight_status, "a preflight answer must have an ok status (200-299)", "use 204 or 200"
+                    "preflight_status", preflight_status, "a preflight answer must have an ok status (200-299)", "use 200 or 204"
                 )
             )
-            preflight_status = 204
+            preflight_status = 200
         if (
             isinstance(refused_preflight_status, bool)
             or not isinstance(refused_preflight_status, int)
@@ -477,6 +496,9 @@ class Policy:
         # Listing the configured names (not echoing) is only possible without '*'.
         set_(self, "_acah", "" if (any_header or self.echo_request_headers) else ", ".join(spelled_headers))
         set_(self, "_any_header", any_header)
+        # R21: '*' never covers Authorization, and a name literally '*' is never echoed (a browser reads it as the wildcard).
+        never = ("*",) if self.allow_any_request_header else (NON_WILDCARD_REQUEST_HEADER, "*")
+        set_(self, "_never_by_wildcard", frozenset(never))
         set_(self, "_headers", frozenset(headers))
 
         actual: dict[str, str] = {}
@@ -546,7 +568,7 @@ class Policy:
 
     def __repr__(self) -> str:
         defaults = {
-            "preflight_status": 204,
+            "preflight_status": 200,
             "refused_preflight_status": 403,
             "max_request_headers": DEFAULT_MAX_REQUEST_HEADERS,
             "echo_request_headers": True,
@@ -561,5 +583,5 @@ class Policy:
         return hash(repr(self))
 
     def allows_authorization(self) -> bool:
-        """True if the policy lists Authorization explicitly (``*`` never covers it)."""
-        return NON_WILDCARD_REQUEST_HEADER in self._headers
+        """True if the policy lists Authorization explicitly (``*`` never covers it) or allows any request header."""
+        return NON_WILDCARD_REQUEST_HEADER in self._headers or self.allow_any_request_header

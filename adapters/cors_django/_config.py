@@ -34,6 +34,7 @@ current_request: ContextVar[HttpRequest | None] = ContextVar("cors_django_reques
 # Core option -> (check id, what the whole setting should be, what one item is called).
 _OPTION_INFO = {
     "allow_headers": ("E001", "a list or tuple of header names", "Header"),
+    "allow_any_request_header": ("E001", "a list or tuple of header names, or ['*']", ""),
     "allow_methods": ("E002", "a list or tuple of method names", "Method"),
     "allow_credentials": ("E003", "True or False", ""),
     "max_age": ("E004", "a whole number of seconds from 0 to 86400", ""),
@@ -44,13 +45,24 @@ _OPTION_INFO = {
 }
 # Policy options that the django-cors-headers settings fill in; CORS_POLICY_OPTIONS may not set them.
 _MAPPED = frozenset({*_OPTION_INFO, "origin_check"})
-# Middleware that answer some requests in their own request or response phase: those answers never pass a
-# CorsMiddleware listed after them. (Refusals from process_view, e.g. CSRF or LoginRequiredMiddleware, always do.)
-ANSWERING_MIDDLEWARE = (
-    "django.middleware.security.SecurityMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+
+
+#: The settings that CORS_POLICY replaces: django-cors-headers' (with their old aliases) and CORS_POLICY_OPTIONS.
+SETTINGS_BESIDE_POLICY = (
+    "CORS_ALLOWED_ORIGINS",
+    "CORS_ORIGIN_WHITELIST",
+    "CORS_ALLOWED_ORIGIN_REGEXES",
+    "CORS_ORIGIN_REGEX_WHITELIST",
+    "CORS_ALLOW_ALL_ORIGINS",
+    "CORS_ORIGIN_ALLOW_ALL",
+    "CORS_URLS_REGEX",
+    "CORS_ALLOW_METHODS",
+    "CORS_ALLOW_HEADERS",
+    "CORS_EXPOSE_HEADERS",
+    "CORS_PREFLIGHT_MAX_AGE",
+    "CORS_ALLOW_CREDENTIALS",
+    "CORS_ALLOW_PRIVATE_NETWORK",
+    "CORS_POLICY_OPTIONS",
 )
 
 
@@ -182,22 +194,7 @@ def _from_policy_setting(value: object) -> tuple[Config | None, list[Error]]:
         ]
     clashing = [
         name
-        for name in (
-            "CORS_ALLOWED_ORIGINS",
-            "CORS_ORIGIN_WHITELIST",
-            "CORS_ALLOWED_ORIGIN_REGEXES",
-            "CORS_ORIGIN_REGEX_WHITELIST",
-            "CORS_ALLOW_ALL_ORIGINS",
-            "CORS_ORIGIN_ALLOW_ALL",
-            "CORS_URLS_REGEX",
-            "CORS_ALLOW_METHODS",
-            "CORS_ALLOW_HEADERS",
-            "CORS_EXPOSE_HEADERS",
-            "CORS_PREFLIGHT_MAX_AGE",
-            "CORS_ALLOW_CREDENTIALS",
-            "CORS_ALLOW_PRIVATE_NETWORK",
-            "CORS_POLICY_OPTIONS",
-        )
+        for name in SETTINGS_BESIDE_POLICY
         if hasattr(settings, name)
     ]
     if clashing:
@@ -276,9 +273,8 @@ def load() -> tuple[Config | None, list[Error]]:
         )
         origins = [o for o in origins if o != "*"]
 
+    # 0 is sent as "Access-Control-Max-Age: 0" (no caching), where django-cors-headers sends nothing (5 s in browsers).
     max_age = conf.CORS_PREFLIGHT_MAX_AGE
-    if max_age == 0 and type(max_age) is int:  # django-cors-headers: 0 means "send no Access-Control-Max-Age"
-        max_age = None
 
     extra = conf.CORS_POLICY_OPTIONS
     if not isinstance(extra, dict):
@@ -307,13 +303,18 @@ def load() -> tuple[Config | None, list[Error]]:
         )
         extra = {k: v for k, v in extra.items() if k != "origin_check_cacheable"}
 
+    allow_headers = conf.CORS_ALLOW_HEADERS
+    # django-cors-headers sends '*' as it is, which browsers (Chromium, Firefox) read as every name, Authorization
+    # included: the core's allow_any_request_header, not its own '*' (which never covers Authorization, R21).
+    any_header = _is_list(allow_headers) and "*" in allow_headers
     values: dict[str, Any] = {
         "origins": "*" if allow_all else origins,
         "origin_regexes": () if allow_all else conf.CORS_ALLOWED_ORIGIN_REGEXES,
         "origin_check": None if allow_all else signal_allows,
         "allow_credentials": conf.CORS_ALLOW_CREDENTIALS,
         "allow_methods": conf.CORS_ALLOW_METHODS,
-        "allow_headers": conf.CORS_ALLOW_HEADERS,
+        "allow_headers": () if any_header else allow_headers,
+        "allow_any_request_header": any_header,
         "expose_headers": conf.CORS_EXPOSE_HEADERS,
         "max_age": max_age,
         "allow_private_network": conf.CORS_ALLOW_PRIVATE_NETWORK,
@@ -324,6 +325,7 @@ def load() -> tuple[Config | None, list[Error]]:
         "allow_credentials": "CORS_ALLOW_CREDENTIALS",
         "allow_methods": "CORS_ALLOW_METHODS",
         "allow_headers": "CORS_ALLOW_HEADERS",
+        "allow_any_request_header": "CORS_ALLOW_HEADERS",
         "expose_headers": "CORS_EXPOSE_HEADERS",
         "max_age": "CORS_PREFLIGHT_MAX_AGE",
         "allow_private_network": "CORS_ALLOW_PRIVATE_NETWORK",
@@ -331,11 +333,20 @@ def load() -> tuple[Config | None, list[Error]]:
     policy: Policy | None = None
     try:
         # As django-cors-headers answers: 200 for preflights, and the configured header list rather than an echo.
-        policy = Policy(**{"preflight_status": 200, "refused_preflight_status": 200, "echo_request_headers": False, **extra, **values})
+        answers = {"preflight_status": 200, "refused_preflight_status": 200, "echo_request_headers": any_header}
+        policy = Policy(**{**answers, **extra, **values})
     except PolicyError as exc:
         for problem in exc.problems:
             if isinstance(problem, InsecureConfiguration) and problem.option == "origins" and allow_all:
                 setting = f"{all_name} with CORS_ALLOW_CREDENTIALS"
+                problem = InsecureConfiguration(
+                    problem.option,
+                    problem.value,
+                    problem.message,
+                    f"set {all_name} = False and list the origins that may send credentials in CORS_ALLOWED_ORIGINS, "
+                    "e.g. ['https://app.example.com'] (or, if you really mean it, "
+                    "CORS_POLICY_OPTIONS = {'dangerously_allow_credentials_with_any_origin': True})",
+                )
             else:
                 setting = names.get(problem.option, "CORS_POLICY_OPTIONS")
             errors.append(_problem_error(problem, setting, values.get(problem.option, extra.get(problem.option))))

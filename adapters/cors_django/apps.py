@@ -11,7 +11,8 @@ class CorsDjangoConfig(AppConfig):
     verbose_name = "CORS (cors-core)"
 
     def ready(self) -> None:
-        from .checks import check_middleware, check_settings
+        from .checks import check_middleware, check_misspelt_settings, check_settings
 
         register(Tags.security)(check_settings)
         register(Tags.security)(check_middleware)
+        register(Tags.security)(check_misspelt_settings)

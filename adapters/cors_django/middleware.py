@@ -153,7 +153,7 @@ class CorsMiddleware:
         if view_policy is not None:
             decision = decide(request_meta(request), view_policy)
             if decision.kind is RequestKind.PREFLIGHT:
-                return preflight_response(decision, decision.status or 204, decision.vary)
+                return preflight_response(decision, decision.status or view_policy.preflight_status, decision.vary)
             return None
         if policy is None:
             return None

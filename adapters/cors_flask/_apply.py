@@ -31,8 +31,12 @@ def apply_decision(decision: Decision, headers: Headers) -> None:
 
 def preflight_response(app: Flask, decision: Decision) -> Response:
     """The complete answer to a preflight: the decision's status and headers, empty body."""
-    response = app.response_class(status=decision.status or 204)
+    status = decision.status or 200
+    response = app.response_class(status=status)
     headers = response.headers
+    headers.remove("Content-Type")  # an empty body has no type
     for name, value in decision.headers.items():
         headers.add(name, value)
+    if status != 204:  # RFC 9110 8.6: never on a 204; on any other empty answer it keeps the connection alive
+        headers["Content-Length"] = "0"
     return response

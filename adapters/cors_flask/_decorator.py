@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import weakref
 from collections.abc import Callable
 from functools import update_wrapper
@@ -11,7 +12,7 @@ from cors_wsgi.environ import request_meta
 from flask import Flask, current_app, request
 from flask.wrappers import Response
 
-from cors_core import Policy, PolicySet, RequestKind, decide
+from cors_core import InsecureConfiguration, Policy, PolicyError, PolicySet, RequestKind, decide
 
 from ._apply import apply_decision, preflight_response
 from ._translate import check_names, merge, policy_from_options
@@ -23,6 +24,25 @@ F = TypeVar("F", bound=Callable[..., Any])
 VIEW_ATTR = "_cors_flask_view"
 #: WSGI environ key where the CORS() layer leaves its decision: the layer, not the view, applies the headers.
 ENVIRON_KEY = "cors_flask.decision"
+#: Where a configuration problem found only at the first request is reported (once, at ERROR).
+logger = logging.getLogger("cors_core.flask")
+_WHERE = " (in @cross_origin)"
+
+
+def _decided_by(options: dict[str, Any], error: PolicyError) -> bool:
+    """True if the decorator's own options make the error, whatever ``app.config`` says.
+
+    A problem is decided when the decorator sets the option it names, and for a problem that comes
+    from credentials (any origin, an http origin, expose '*') also ``supports_credentials``.
+    """
+    for problem in error.problems:
+        name = problem.option.removesuffix(_WHERE)
+        needed = {name}
+        if isinstance(problem, InsecureConfiguration) or "credentials" in problem.message:
+            needed.add("supports_credentials")
+        if not needed <= options.keys():
+            return False
+    return True
 
 
 class ViewCORS:
@@ -32,7 +52,7 @@ class ViewCORS:
     ``CORS_*`` config is part of it (as in flask-cors); after that it is a cached lookup.
     """
 
-    __slots__ = ("_app", "_by_app", "_fixed", "_policy", "automatic_options", "options")
+    __slots__ = ("_app", "_by_app", "_failed", "_fixed", "_policy", "automatic_options", "options", "view_name")
 
     def __init__(self, options: dict[str, Any], fixed: Policy | PolicySet | None) -> None:
         self.options = options
@@ -40,19 +60,55 @@ class ViewCORS:
         self._app: Flask | None = None
         self._policy: Policy | PolicySet | None = fixed
         self._by_app: weakref.WeakKeyDictionary[Flask, Policy] = weakref.WeakKeyDictionary()
+        self._failed: weakref.WeakKeyDictionary[Flask, PolicyError] = weakref.WeakKeyDictionary()
         self.automatic_options = bool(options.get("automatic_options", True))
+        self.view_name = "?"
+
+    def check_alone(self) -> None:
+        """Raise now if the decorator's own options are refused whatever the app's config adds."""
+        if self._fixed is not None:
+            return
+        options = {k: v for k, v in self.options.items() if k != "resources"}
+        try:
+            policy_from_options(merge(None, options), _WHERE)
+        except PolicyError as exc:
+            if _decided_by(options, exc):
+                raise
+
+    def _build(self, app: Flask) -> Policy:
+        options = merge(app.config, self.options)
+        options.pop("resources", None)
+        return policy_from_options(options, f" (in @cross_origin on {self.view_name})")
+
+    def check(self, app: Flask) -> None:
+        """Build the policy for *app* once now (``CORS(app)`` calls this for the views it can see), raising PolicyError.
+
+        Not kept: the view's policy is still built at its first request, with the app's config of then.
+        """
+        if self._fixed is None:
+            self._build(app)
 
     def policy(self, app: Flask) -> Policy | PolicySet:
-        """The policy for *app*: built from defaults < app.config < decorator options, then cached."""
+        """The policy for *app*: built from defaults < app.config < decorator options, then cached.
+
+        A refused configuration found here (at the first request) is logged once at ERROR on
+        ``cors_core.flask`` with every problem, and raised again, unchanged, on each later request.
+        """
         if self._fixed is not None:
             return self._fixed
         if app is self._app and self._policy is not None:
             return self._policy
         policy = self._by_app.get(app)
         if policy is None:
-            options = merge(app.config, self.options)
-            options.pop("resources", None)
-            policy = policy_from_options(options, " (in @cross_origin)")
+            failed = self._failed.get(app)
+            if failed is not None:
+                raise failed
+            try:
+                policy = self._build(app)
+            except PolicyError as exc:
+                self._failed[app] = exc
+                logger.error("@cross_origin on %s: configuration refused; every request to it fails until fixed:\n%s", self.view_name, exc)
+                raise
             self._by_app[app] = policy
         self._app, self._policy = app, policy
         return policy
@@ -69,8 +125,10 @@ def cross_origin(*, policy: Policy | PolicySet | None = None, **options: Any) ->
         raise TypeError("cross_origin(policy=...) takes no other options: the policy already says everything")
     check_names(options, " in @cross_origin")
     config = ViewCORS(dict(options), policy)
+    config.check_alone()  # e.g. supports_credentials=True with origins='*': refused here, at import time
 
     def decorator(view: F) -> F:
+        config.view_name = getattr(view, "__qualname__", getattr(view, "__name__", repr(view)))
         if config.automatic_options:  # let the route accept OPTIONS so that preflights reach us
             target: Any = view
             target.required_methods = set(getattr(view, "required_methods", ())) | {"OPTIONS"}

@@ -193,6 +193,10 @@ class CORS:
             return
         policy = self._policy or policy_set_from_options(app.config, self._options, options)
         _AppState.of(app).add_app_policy(policy)
+        for view in list(app.view_functions.values()):  # @cross_origin views registered by now: their config is complete
+            view_cors = getattr(view, VIEW_ATTR, None)
+            if view_cors is not None:
+                view_cors.check(app)
 
     def _init_blueprint(self, blueprint: Blueprint, options: dict[str, Any]) -> None:
         """Translate when the blueprint is registered, with that app's config; scope it to the blueprint."""

@@ -6,6 +6,7 @@ as one :class:`cors_core.PolicyError`, with flask-cors option names in the messa
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 import warnings
@@ -64,10 +65,47 @@ _FLASK_ALIASES = {
 _USER_NAMES = {"allow_credentials": "supports_credentials", "allow_methods": "methods", "origin_regexes": "origins"}
 
 
+#: django-cors-headers' names for flask-cors keys: written by people who know the other library.
+_OTHER_LIBRARY_NAMES = {
+    "CORS_ALLOW_CREDENTIALS": "CORS_SUPPORTS_CREDENTIALS",
+    "CORS_ALLOWED_ORIGINS": "CORS_ORIGINS",
+    "CORS_ALLOW_ORIGINS": "CORS_ORIGINS",
+    "CORS_ALLOW_METHODS": "CORS_METHODS",
+    "CORS_PREFLIGHT_MAX_AGE": "CORS_MAX_AGE",
+}
+
+
+def misspelt_keys(config: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(key, known key)`` for each ``CORS_*`` key of *config* that is not one flask-cors reads but is close to one.
+
+    Keys far from every known one are left alone: other extensions may own ``CORS_*`` names too, and
+    ``CORS_HEADERS`` (in many tutorials, read by no library) stays harmless.
+    """
+    found = []
+    for key in config:
+        if isinstance(key, str) and key.startswith("CORS_") and key not in CONFIG_OPTIONS:
+            close = [_OTHER_LIBRARY_NAMES[key]] if key in _OTHER_LIBRARY_NAMES else []
+            close = close or difflib.get_close_matches(key, CONFIG_OPTIONS, n=1, cutoff=0.85)
+            if close:
+                found.append((key, close[0]))
+    return found
+
+
 def config_options(config: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The options set through ``CORS_*`` keys of an app config (keys whose value is None are unset)."""
+    """The options set through ``CORS_*`` keys of an app config (keys whose value is None are unset).
+
+    A key that looks like a misspelling of a known one raises PolicyError (flask-cors ignores it silently).
+    """
     if not config:
         return {}
+    misspelt = misspelt_keys(config)
+    if misspelt:
+        raise PolicyError(
+            [
+                InvalidValue(f"app.config[{key!r}]", config[key], "no such key: it would be ignored", f"did you mean {known}?")
+                for key, known in misspelt
+            ]
+        )
     out: dict[str, Any] = {}
     for key in CONFIG_OPTIONS:
         value = config.get(key)
@@ -162,7 +200,7 @@ def _allow_headers(value: Any, problems: list[ConfigProblem]) -> list[str]:
                     "allow_headers",
                     getattr(item, "pattern", item),
                     "regular expressions are not supported for request header names",
-                    "list the header names, or use '*' (every name except Authorization; add 'Authorization' to the list if you need it)",
+                    "list the header names, or use '*' (every requested name, Authorization included, echoed by name)",
                 )
             )
     return out
@@ -210,12 +248,18 @@ def policy_from_options(options: Mapping[str, Any], where: str = "") -> Policy:
         "origin_regexes": regexes,
         "allow_methods": _methods(options.get("methods"), problems),
         "allow_headers": _allow_headers(options.get("allow_headers"), problems),
+        "allow_any_request_header": False,
         # flask-cors sends the names sorted; a str is sent as it is, i.e. a comma-separated list.
         "expose_headers": sorted(_split(options.get("expose_headers")), key=str),
         "max_age": _max_age(options.get("max_age"), problems),
         "allow_credentials": _strict_flag("supports_credentials", options.get("supports_credentials", False), problems),
         "allow_private_network": _strict_flag("allow_private_network", options.get("allow_private_network", False), problems),
     }
+    if "*" in kwargs["allow_headers"]:
+        # flask-cors's '*' (its default) echoes every requested name, Authorization included: the core's
+        # allow_any_request_header. The core's own '*' keeps its Fetch meaning (never Authorization).
+        kwargs["allow_headers"] = []
+        kwargs["allow_any_request_header"] = True
     if origins == "*" and options.get("send_wildcard") is False and options.get("always_send") is False:
         # Nothing without an Origin, and the origin echoed otherwise (flask-cors's "W3" setup): only an
         # echoing policy can leave a request without Origin unanswered; the browser outcome is the same.

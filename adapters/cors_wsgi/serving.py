@@ -63,7 +63,7 @@ def serve(
 
 def answer_preflight(decision: Decision, start_response: StartResponse) -> Iterable[bytes]:
     """The preflight response, without calling the application (R16, R23, R25)."""
-    status = decision.status or 204
+    status = decision.status or 200
     headers = [*decision.headers.items()]
     if status != 204:  # RFC 9110 8.6: no Content-Length on a 204
         headers.append(_NO_LENGTH)

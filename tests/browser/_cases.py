@@ -222,7 +222,7 @@ CASES: tuple[Case, ...] = (
          (Call(route="crash", status=500),)),
     Case("preflight-no-options-route", "preflight to a route without an OPTIONS handler", "R16", "basic",
          (Call(method="PUT", route="putonly", body="x", preflight=True),)),
-    Case("preflight-before-auth", "preflight answered 204 although the app needs Authorization", "R16", "basic",
+    Case("preflight-before-auth", "preflight answered (ok status) although the app needs Authorization", "R16", "basic",
          (Call(route="secure", headers=_AUTH, preflight=True, body_has="Bearer t0ken"),
           Call(method="PUT", route="secure", body="x", preflight=True, status=401))),
 )

@@ -58,5 +58,5 @@ def test_every_row_of_the_demo_page_is_as_expected() -> None:
     assert outcomes["public-credentials"] == "blocked"  # '*' never satisfies credentials (Fetch CORS check)
     server = {r[0]: r[3] for r in rows}
     assert "method-not-allowed" in server["refused-method"]  # the server's reason is shown next to the outcome
-    assert "OPTIONS -> 204" in server["json-put"]
+    assert "OPTIONS -> 200" in server["json-put"]  # the default preflight_status
     assert summary == "11 of 11 rows as expected"

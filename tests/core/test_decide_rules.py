@@ -23,7 +23,7 @@ STAR = Policy("*", allow_methods=["*"], allow_headers=["*"], expose_headers=["*"
 
 def test_R1_options_with_origin_and_acrm_is_a_preflight() -> None:
     d = preflight(LISTED)
-    assert d.kind is RequestKind.PREFLIGHT and d.allowed and d.status == 204
+    assert d.kind is RequestKind.PREFLIGHT and d.allowed and d.status == 200
 
 
 def test_R1_options_with_origin_but_no_acrm_is_an_actual_request() -> None:
@@ -219,10 +219,10 @@ def test_R15_credentials_with_any_origin_needs_the_explicit_opt_in() -> None:
 # D. Preflight responses
 
 
-def test_R16_preflight_status_is_ok_204_by_default_200_on_request() -> None:
+def test_R16_preflight_status_is_ok_200_by_default_204_on_request() -> None:
     """Auth-before-CORS ordering is the adapters' job; their tests check it."""
-    assert preflight(LISTED).status == 204
-    assert preflight(LISTED.replace(preflight_status=200)).status == 200
+    assert preflight(LISTED).status == 200  # 200 + Content-Length: 0 keeps the connection open (waitress closes after a 204)
+    assert preflight(LISTED.replace(preflight_status=204)).status == 204
     for bad in (301, 302, 401, 403, 199, 300, True):
         with pytest.raises(PolicyError):
             LISTED.replace(preflight_status=bad)
@@ -325,6 +325,28 @@ def test_R21_star_never_covers_authorization() -> None:
     assert d.allowed and "authorization" in items(d["Access-Control-Allow-Headers"])
     req = BrowserRequest(ORIGIN, "PUT", (("Authorization", "Bearer t"), ("X-A", "1")))
     assert check_preflight(req, d.status or 0, list(d.items()), strict_authorization=True)
+
+
+@pytest.mark.parametrize("credentials", [False, True])
+def test_R21_allow_any_request_header_echoes_every_name_authorization_included(credentials: bool) -> None:
+    """flask-cors's allow_headers='*' meaning: any requested name allowed and echoed by name, never '*' (R14, R21)."""
+    p = Policy([ORIGIN], allow_methods=["PUT"], allow_any_request_header=True, allow_credentials=credentials)
+    d = preflight(p, headers="Authorization, x-a,content-type")
+    assert d.allowed and d["Access-Control-Allow-Headers"] == "Authorization, x-a, content-type"
+    assert p.allows_authorization()
+    req = BrowserRequest(ORIGIN, "PUT", (("Authorization", "Bearer t"), ("X-A", "1")), credentials)
+    assert check_preflight(req, d.status or 0, list(d.items()), strict_authorization=True)
+    star = preflight(p, headers="x-a,*")  # a name literally '*' is never echoed: a browser would read it as the wildcard
+    assert not star.allowed and star.reason == "header-not-allowed"
+    assert preflight(p, headers="x a").reason == "request-headers-malformed"
+    assert Policy(**p.to_dict()) == p
+
+
+@pytest.mark.parametrize("kw", [{"allow_headers": ["X-A"]}, {"echo_request_headers": False}, {"allow_any_request_header": "yes"}])
+def test_R21_allow_any_request_header_refuses_options_that_would_mean_nothing(kw: dict[str, object]) -> None:
+    options: dict[str, object] = {"allow_any_request_header": True, **kw}
+    with pytest.raises(PolicyError, match="allow_any_request_header"):
+        Policy([ORIGIN], **options)  # type: ignore[arg-type]
 
 
 def test_R22_content_type_must_be_allowed_for_json() -> None:

@@ -123,10 +123,66 @@ def test_policy_setting_is_checked_by_the_core_when_built() -> None:
     assert ids(CORS_POLICY=PolicySet({"/api/*": Policy(["https://app.example"])})) == []
 
 
+SECURITY = "django.middleware.security.SecurityMiddleware"
+COMMON = "django.middleware.common.CommonMiddleware"
+CORS = "cors_django.CorsMiddleware"
+
+
 def test_middleware_order_warning() -> None:
-    with override_settings(MIDDLEWARE=["django.middleware.common.CommonMiddleware", "cors_django.CorsMiddleware"]):
+    with override_settings(MIDDLEWARE=[COMMON, CORS]):  # APPEND_SLASH is on by default: Common redirects
         (warning,) = check_middleware()
     assert warning.id == "cors_django.W001"
-    assert "CommonMiddleware" in warning.msg
-    with override_settings(MIDDLEWARE=["cors_django.CorsMiddleware", "django.middleware.common.CommonMiddleware"]):
+    assert "CommonMiddleware" in warning.msg and "APPEND_SLASH = True" in warning.hint
+    with override_settings(MIDDLEWARE=[CORS, COMMON]):
         assert check_middleware() == []
+
+
+def test_readme_order_passes_check_at_warning_level() -> None:
+    """django-cors-headers' README order: SecurityMiddleware first answers nothing without SECURE_SSL_REDIRECT."""
+    with override_settings(**{**WITH_APP, "MIDDLEWARE": [SECURITY, CORS, COMMON]}):
+        call_command("check", "--fail-level", "WARNING", stdout=io.StringIO())
+    with override_settings(**{**WITH_APP, "MIDDLEWARE": [SECURITY, CORS, COMMON], "SECURE_SSL_REDIRECT": True}):
+        with pytest.raises(SystemCheckError, match=r"cors_django.W001(.|\n)*SECURE_SSL_REDIRECT = True"):
+            call_command("check", "--fail-level", "WARNING", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    ("settings", "warned"),
+    [
+        ({"APPEND_SLASH": False}, False),
+        ({"APPEND_SLASH": False, "PREPEND_WWW": True}, True),
+        ({"APPEND_SLASH": False, "DISALLOWED_USER_AGENTS": [re.compile("bot")]}, True),
+    ],
+)
+def test_common_middleware_warns_only_when_it_can_answer(settings: dict[str, Any], warned: bool) -> None:
+    with override_settings(MIDDLEWARE=[COMMON, CORS], **settings):
+        assert [w.id for w in check_middleware()] == (["cors_django.W001"] if warned else [])
+
+
+def test_locale_middleware_warns_only_with_i18n_patterns() -> None:
+    locale = "django.middleware.locale.LocaleMiddleware"
+    with override_settings(MIDDLEWARE=[locale, CORS]):  # the test URLconf has no i18n_patterns
+        assert check_middleware() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("CORS_ALLOWED_ORIGIN", "CORS_ALLOWED_ORIGINS"),
+        ("CORS_ALLOW_CREDENTIAL", "CORS_ALLOW_CREDENTIALS"),
+        ("CORS_ALLOWED_HEADERS", "CORS_ALLOW_HEADERS"),
+        ("CORS_SUPPORTS_CREDENTIALS", "CORS_ALLOW_CREDENTIALS"),
+    ],
+)
+def test_misspelt_setting_is_warning_W003_naming_the_right_one(name: str, meant: str) -> None:
+    """django-cors-headers ignores an unknown name silently; `manage.py check` now says which one was meant."""
+    with override_settings(**WITH_APP, **{name: True}):
+        out = io.StringIO()
+        with pytest.raises(SystemCheckError, match=rf"cors_django.W003.*{name}.*\n.*HINT: Did you mean {meant}\?"):
+            call_command("check", "--fail-level", "WARNING", stdout=out, stderr=out)
+
+
+def test_other_cors_settings_are_not_reported() -> None:
+    """Other apps may own CORS_* names: only names close to ours are reported."""
+    with override_settings(**WITH_APP, CORS_HEADERS="x", CORS_ENABLED=True):
+        call_command("check", "--fail-level", "WARNING", stdout=io.StringIO())

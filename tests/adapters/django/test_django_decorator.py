@@ -18,9 +18,9 @@ GLOBAL = {"CORS_ALLOWED_ORIGINS": ["https://site.example"], "CORS_URLS_REGEX": r
 @override_settings(**djtest_settings.base_overrides, **GLOBAL)
 class WithMiddlewareTests(SimpleTestCase):
     def test_preflight_uses_the_view_policy(self) -> None:
-        """R16-R21, R24: the view's policy answers (204, the core's default), whatever the global settings say."""
+        """R16-R21, R24: the view's policy answers (200, the core's default), whatever the global settings say."""
         response = self.client.options("/decorated/", headers=PREFLIGHT)
-        assert response.status_code == 204
+        assert response.status_code == 200
         assert response["Access-Control-Allow-Origin"] == VIEW_ORIGIN
         assert response["Access-Control-Allow-Credentials"] == "true"
         assert response["Access-Control-Allow-Methods"] == "PUT"
@@ -32,7 +32,7 @@ class WithMiddlewareTests(SimpleTestCase):
 
     @override_settings(MIDDLEWARE=["cors_django.CorsMiddleware", "djtest_middleware.RequireToken"])
     def test_preflight_answered_before_auth(self) -> None:
-        assert self.client.options("/decorated/", headers=PREFLIGHT).status_code == 204
+        assert self.client.options("/decorated/", headers=PREFLIGHT).status_code == 200
         response = self.client.get("/decorated/", headers={"origin": VIEW_ORIGIN})
         assert response.status_code == 401  # the auth stand-in answered; the view never ran
         assert response["Access-Control-Allow-Origin"] == VIEW_ORIGIN  # R27, from the view's policy found by routing
@@ -53,7 +53,7 @@ class WithMiddlewareTests(SimpleTestCase):
 
     async def test_async_view(self) -> None:
         preflight = await self.async_client.options("/async-decorated/", headers={**PREFLIGHT, "access-control-request-headers": ""})
-        assert preflight.status_code == 204
+        assert preflight.status_code == 200
         assert preflight["Access-Control-Allow-Methods"] == "PUT"
         response = await self.async_client.get("/async-decorated/", headers={"origin": VIEW_ORIGIN})
         assert response.content == b"async decorated"
@@ -64,7 +64,7 @@ class WithMiddlewareTests(SimpleTestCase):
 class WithoutMiddlewareTests(SimpleTestCase):
     def test_preflight_and_actual(self) -> None:
         preflight = self.client.options("/decorated/", headers=PREFLIGHT)
-        assert preflight.status_code == 204
+        assert preflight.status_code == 200
         assert preflight["Access-Control-Allow-Origin"] == VIEW_ORIGIN
         assert preflight["Vary"] == "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
         response = self.client.get("/decorated/", headers={"origin": VIEW_ORIGIN})
@@ -76,7 +76,7 @@ class WithoutMiddlewareTests(SimpleTestCase):
         response = await AsyncClient().get("/async-decorated/", headers={"origin": VIEW_ORIGIN})
         assert response["Access-Control-Allow-Origin"] == VIEW_ORIGIN
         preflight = await AsyncClient().options("/async-decorated/", headers={**PREFLIGHT, "access-control-request-headers": ""})
-        assert (preflight.status_code, preflight["Access-Control-Allow-Origin"]) == (204, VIEW_ORIGIN)
+        assert (preflight.status_code, preflight["Access-Control-Allow-Origin"]) == (200, VIEW_ORIGIN)
 
 
 class _LazyUrlConf:
@@ -96,7 +96,7 @@ def test_first_preflight_finds_a_view_decorated_when_the_urlconf_loads(monkeypat
     monkeypatch.setattr(cors_django.decorators, "_decorated", 0)
     with override_settings(**{**djtest_settings.base_overrides, "ROOT_URLCONF": _LazyUrlConf()}):
         response = Client().options("/late/", headers={"origin": VIEW_ORIGIN, "access-control-request-method": "GET"})
-    assert response.status_code == 204
+    assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == VIEW_ORIGIN
 
 

@@ -141,11 +141,19 @@ class PreflightTests(SimpleTestCase):
 
     @override_settings(CORS_ALLOW_HEADERS=["content-type"], CORS_ALLOW_METHODS=["GET", "OPTIONS"], CORS_PREFLIGHT_MAX_AGE=0)
     def test_settings_order_and_max_age_zero(self) -> None:
-        """ACAM keeps the settings order; CORS_PREFLIGHT_MAX_AGE = 0 sends no Max-Age, as in django-cors-headers."""
+        """ACAM keeps the settings order; R24: CORS_PREFLIGHT_MAX_AGE = 0 sends Max-Age: 0 (no caching), not nothing (5 s)."""
         response = self.client.options("/", headers={"origin": ORIGIN, "access-control-request-method": "GET"})
         assert response["Access-Control-Allow-Methods"] == "GET, OPTIONS"
         assert response["Access-Control-Allow-Headers"] == "content-type"
-        assert "Access-Control-Max-Age" not in response
+        assert response["Access-Control-Max-Age"] == "0"  # django-cors-headers sends none (migration guide D12)
+
+    @override_settings(CORS_ALLOW_HEADERS=["*"], CORS_ALLOW_CREDENTIALS=True)
+    def test_star_headers_echo_every_name_authorization_included(self) -> None:
+        """R14, R21: ['*'] means what browsers make of django-cors-headers' literal '*': every name; echoed, never '*'."""
+        asked = {**PREFLIGHT, "access-control-request-headers": "authorization,x-custom"}
+        response = self.client.options("/", headers=asked)
+        assert response["Access-Control-Allow-Headers"] == "authorization, x-custom"
+        assert response["Access-Control-Allow-Credentials"] == "true"
 
     @override_settings(MIDDLEWARE=["cors_django.CorsMiddleware", "djtest_middleware.RequireToken"])
     def test_preflight_answered_before_auth_and_routing(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 from typing import Any
@@ -62,7 +63,7 @@ def test_default_options_allow_any_origin_with_star() -> None:
     app = make_app()
     CORS(app)
     resp = preflight(app, headers="x-custom")
-    assert resp.status_code == 204
+    assert resp.status_code == 200
     assert resp.headers[ACAO] == "*"
     assert resp.headers["Access-Control-Allow-Methods"] == "GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE"
     assert resp.headers["Access-Control-Allow-Headers"] == "x-custom"
@@ -98,22 +99,29 @@ def test_methods_star_allows_any_method() -> None:
     app = make_app()
     CORS(app, origins=[ORIGIN], methods=["*"])
     resp = preflight(app, method="PURGE")
-    assert resp.status_code == 204
+    assert resp.status_code == 200
     assert resp.headers["Access-Control-Allow-Methods"] == "PURGE"
 
 
-def test_star_allow_headers_never_covers_authorization() -> None:
-    """R21: '*' in allow_headers is every name except Authorization, as in browsers; listing it allows it."""
+@pytest.mark.parametrize("credentials", [False, True])
+def test_default_star_allow_headers_allows_authorization_echoed_by_name(credentials: bool) -> None:
+    """flask-cors's allow_headers='*' (its default) echoes every requested name, Authorization included (R14, R21).
+
+    The issue-12 bearer-token case: resources + supports_credentials + the default allow_headers.
+    """
     app = make_app()
-    CORS(app, origins=[ORIGIN])
-    refused = preflight(app, headers="authorization")
-    assert refused.status_code == 403
-    assert ACAO not in refused.headers
-    app2 = make_app()
-    CORS(app2, origins=[ORIGIN], allow_headers=["*", "Authorization"])
-    allowed = preflight(app2, headers="authorization,x-token")
-    assert allowed.status_code == 204
-    assert allowed.headers["Access-Control-Allow-Headers"] == "authorization, x-token"
+    CORS(app, resources={r"/api/*": {"origins": [ORIGIN]}}, supports_credentials=credentials)
+    allowed = preflight(app, headers="authorization,x-token")
+    assert allowed.status_code == 200
+    assert allowed.headers["Access-Control-Allow-Headers"] == "authorization, x-token"  # by name, never '*'
+    assert allowed.headers.get("Access-Control-Allow-Credentials") == ("true" if credentials else None)
+    for spelled in (["*"], "*", [".*"], ["*", "Content-Type"]):
+        app2 = make_app()
+        CORS(app2, origins=[ORIGIN], allow_headers=spelled)
+        assert preflight(app2, headers="Authorization").headers["Access-Control-Allow-Headers"] == "Authorization"
+    named = make_app()
+    CORS(named, origins=[ORIGIN], allow_headers=["Content-Type"])
+    assert preflight(named, headers="authorization").headers.get("Access-Control-Allow-Headers") != "authorization"
 
 
 def test_private_network_only_on_preflight_and_never_false() -> None:
@@ -285,18 +293,48 @@ def test_credentials_with_plain_http_origin_is_refused() -> None:
     assert "plain-http origin" in refusal(origins=["http://app.example.com"], supports_credentials=True)
 
 
-def test_decorator_refusal_surfaces_on_first_request() -> None:
-    """The decorator needs the app's config, so its configuration is checked on the first request to it."""
-    app = Flask("deco-refused")
-    app.testing = True
+def test_decorator_refusal_decided_by_its_own_options_raises_when_decorating() -> None:
+    """R15: origins='*' and supports_credentials=True in the decorator itself: no app config can save it."""
+    with pytest.raises(PolicyError, match=r"origins \(in @cross_origin\).*supports_credentials=True with every origin allowed"):
+        cross_origin(origins="*", supports_credentials=True)
+    with pytest.raises(PolicyError, match="expose_headers"):
+        cross_origin(origins=[ORIGIN], supports_credentials=True, expose_headers="*")
+    cross_origin(supports_credentials=True)  # app.config may still list the origins: not decided yet
+
+
+def test_decorator_refusal_raises_at_cors_app_for_views_registered_by_then() -> None:
+    app = Flask("deco-then-cors")
 
     @app.route("/d")
     @cross_origin(supports_credentials=True)
     def d() -> str:
         return "d"
 
-    with pytest.raises(PolicyError, match="supports_credentials=True with every origin allowed"):
-        app.test_client().get("/d", headers={"Origin": ORIGIN})
+    with pytest.raises(PolicyError, match=r"@cross_origin on .*d\).*every origin allowed"):
+        CORS(app, resources={"/other/*": {"origins": [ORIGIN]}})
+    fixed = Flask("deco-then-cors-fixed")
+    fixed.config["CORS_ORIGINS"] = [ORIGIN]
+    fixed.route("/d")(cross_origin(supports_credentials=True)(lambda: "d"))
+    CORS(fixed, resources={"/other/*": {"origins": [ORIGIN]}})
+    assert fixed.test_client().get("/d", headers={"Origin": ORIGIN}).headers[ACAO] == ORIGIN
+
+
+def test_decorator_refusal_found_at_first_request_is_logged_once_at_error(caplog: pytest.LogCaptureFixture) -> None:
+    """Without CORS(app) the config is complete only at the first request: log every problem once, at ERROR."""
+    app = Flask("deco-refused")
+
+    @app.route("/d")
+    @cross_origin(supports_credentials=True)
+    def d() -> str:
+        return "d"
+
+    client = app.test_client()
+    with caplog.at_level(logging.ERROR, logger="cors_core.flask"):
+        assert client.get("/d", headers={"Origin": ORIGIN}).status_code == 500
+        assert client.get("/d", headers={"Origin": ORIGIN}).status_code == 500
+    ours = [r for r in caplog.records if r.name == "cors_core.flask"]
+    assert len(ours) == 1 and ours[0].levelno == logging.ERROR
+    assert "supports_credentials" in ours[0].getMessage() and "origins=['https://app.example.com']" in ours[0].getMessage()
 
 
 def test_R2_R31_any_origin_answers_star_unless_send_wildcard_and_always_send_are_both_off() -> None:
@@ -314,3 +352,28 @@ def test_R2_R31_any_origin_answers_star_unless_send_wildcard_and_always_send_are
     assert ACAO not in bare.headers and bare.headers["Vary"] == "Origin"  # R2, R30
     echoed = client.get("/api/items", headers={"Origin": ORIGIN})
     assert echoed.headers[ACAO] == ORIGIN and echoed.headers["Vary"] == "Origin"  # R10, R30
+
+
+@pytest.mark.parametrize(
+    ("key", "known"),
+    [
+        ("CORS_SUPPORT_CREDENTIALS", "CORS_SUPPORTS_CREDENTIALS"),
+        ("CORS_ORIGIN", "CORS_ORIGINS"),
+        ("CORS_ALLOW_HEADER", "CORS_ALLOW_HEADERS"),
+        ("CORS_ALLOW_CREDENTIALS", "CORS_SUPPORTS_CREDENTIALS"),
+    ],
+)
+def test_misspelt_config_key_is_an_error_at_cors_app(key: str, known: str) -> None:
+    """flask-cors ignores unknown keys silently (credentials stay off); we say which key was meant."""
+    app = make_app()
+    app.config[key] = True if "CREDENTIAL" in key else [ORIGIN]
+    with pytest.raises(PolicyError, match=rf"app.config\['{key}'\].*did you mean {known}\?"):
+        CORS(app)
+
+
+def test_unrelated_cors_keys_are_left_alone() -> None:
+    """Other extensions own CORS_* names too; CORS_HEADERS is in many tutorials and means nothing to anyone."""
+    app = make_app()
+    app.config.update(CORS_HEADERS="Content-Type", CORS_ENABLED=True, CORS_POLICY_NAME="x")
+    CORS(app, origins=[ORIGIN])
+    assert preflight(app).status_code == 200

@@ -59,7 +59,7 @@ def token(**extra: str) -> dict[str, str]:
 def test_preflight_answered_before_auth_before_request() -> None:
     """R16: a preflight carries no credentials; the auth hook must not see it (it would answer 401)."""
     resp = api_app().test_client().options("/api/items", headers=PREFLIGHT)
-    assert resp.status_code == 204
+    assert resp.status_code == 200
     assert resp.headers[ACAO] == ORIGIN
     assert resp.headers["Access-Control-Allow-Methods"] == "GET, PUT"
     assert resp.data == b""
@@ -68,14 +68,14 @@ def test_preflight_answered_before_auth_before_request() -> None:
 def test_preflight_for_route_without_options() -> None:
     """A route with provide_automatic_options=False would answer 405 to OPTIONS; the preflight is still answered."""
     resp = api_app().test_client().options("/api/no-options", headers=PREFLIGHT)
-    assert resp.status_code == 204
+    assert resp.status_code == 200
     assert resp.headers[ACAO] == ORIGIN
 
 
 def test_preflight_for_unrouted_path_inside_resource_then_real_404_is_readable() -> None:
     """The browser gets its preflight answered, then can read the real 404 of the actual request."""
     client = api_app().test_client()
-    assert client.options("/api/does-not-exist", headers=PREFLIGHT).status_code == 204
+    assert client.options("/api/does-not-exist", headers=PREFLIGHT).status_code == 200
     actual = client.put("/api/does-not-exist", headers=token())
     assert actual.status_code == 404
     assert actual.headers[ACAO] == ORIGIN
@@ -299,8 +299,8 @@ def blueprint_app(via_init_app: bool) -> Flask:
 def test_blueprint_scope(via_init_app: bool) -> None:
     client = blueprint_app(via_init_app).test_client()
     assert client.get("/bp/items", headers={"Origin": ORIGIN}).headers[ACAO] == ORIGIN
-    assert client.options("/bp/items", headers=PREFLIGHT).status_code == 204  # route without OPTIONS
-    assert client.options("/bp/nothing", headers=PREFLIGHT).status_code == 204  # unrouted, under the prefix
+    assert client.options("/bp/items", headers=PREFLIGHT).status_code == 200  # route without OPTIONS
+    assert client.options("/bp/nothing", headers=PREFLIGHT).status_code == 200  # unrouted, under the prefix
     assert client.put("/bp/items", headers={"Origin": ORIGIN}).headers[ACAO] == ORIGIN  # 405 of the blueprint
     assert ACAO not in client.get("/outside", headers={"Origin": ORIGIN}).headers
     assert ACAO not in client.options("/outside", headers=PREFLIGHT).headers
@@ -366,7 +366,7 @@ def test_decorator_alone_answers_options_itself() -> None:
         raise AssertionError("a preflight must not run the view")
 
     resp = app.test_client().options("/d", headers=PREFLIGHT)
-    assert resp.status_code == 204
+    assert resp.status_code == 200
     assert resp.headers["Access-Control-Allow-Methods"] == "GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE"
     options = app.test_client().options("/d", headers={"Origin": ORIGIN})  # not a preflight: Flask's OPTIONS answer
     assert options.status_code == 200
@@ -376,7 +376,7 @@ def test_decorator_alone_answers_options_itself() -> None:
 def test_decorator_wins_over_extension_and_runs_before_auth() -> None:
     client = decorated_app(True).test_client()
     resp = client.options("/special", headers=PREFLIGHT)  # no token: answered before the auth hook
-    assert resp.status_code == 204
+    assert resp.status_code == 200
     assert resp.headers["Access-Control-Allow-Methods"] == "PUT"
     assert resp.headers["Access-Control-Max-Age"] == "60"
     assert client.get("/special", headers=token()).headers[ACAO] == ORIGIN
@@ -426,7 +426,7 @@ def test_real_server_preflight_error_and_stream(serve: Any, fetch: Any) -> None:
 
     port = serve(app)
     pre = fetch(port, "OPTIONS", "/api/no-options", list(PREFLIGHT.items()))
-    assert pre.status == 204
+    assert pre.status == 200
     assert pre.get(ACAO) == ORIGIN
     streamed = fetch(port, "GET", "/api/stream", list(token().items()))
     assert streamed.status == 200
