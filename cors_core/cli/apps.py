@@ -185,6 +185,12 @@ class _FlaskRecorder:
                 stack.enter_context(_patched(extension, "policy_set_from_options", self._ours(extension.policy_set_from_options)))
                 stack.enter_context(_patched(extension, "check_names", self._names(extension.check_names)))
                 stack.enter_context(_patched(decorator, "check_names", self._names(decorator.check_names)))
+                # A view's own refusal is reported with the others once the app has loaded (view_cors.policy below).
+                stack.enter_context(_patched(decorator.ViewCORS, "check_alone", lambda self: None))
+                stack.enter_context(_patched(decorator.ViewCORS, "check", lambda self, app: None))
+                translate = _optional("cors_flask._translate")
+                if translate is not None and hasattr(translate, "misspelt_keys"):  # reported once, by _config_key_problems
+                    stack.enter_context(_patched(translate, "misspelt_keys", lambda config: []))
             peer = _optional("flask_cors")
             if peer is not None:
                 stack.enter_context(_patched(peer.CORS, "init_app", self._peer_init(peer.CORS.init_app)))
@@ -301,7 +307,7 @@ def check_flask(target: str) -> Report:
                     view_cors.policy(app)
                 except PolicyError as exc:
                     names = _FlaskNames(app.config, (view_cors.options,))
-                    problems = [type(p)(p.option.replace(" (in @cross_origin)", ""), p.value, p.message, p.fix) for p in exc.problems]
+                    problems = [type(p)(re.sub(r" \(in @cross_origin[^)]*\)", "", p.option), p.value, p.message, p.fix) for p in exc.problems]
                     stripped = PolicyError(problems)
                     report.problems += _flask_problems(stripped, names, where)
             peer_view = getattr(view, "_cors_core_check", None)
