@@ -307,7 +307,9 @@ def check_flask(target: str) -> Report:
                     view_cors.policy(app)
                 except PolicyError as exc:
                     names = _FlaskNames(app.config, (view_cors.options,))
-                    problems = [type(p)(re.sub(r" \(in @cross_origin[^)]*\)", "", p.option), p.value, p.message, p.fix) for p in exc.problems]
+                    problems = [
+                        type(p)(re.sub(r" \(in @cross_origin[^)]*\)", "", p.option), p.value, p.message, p.fix) for p in exc.problems
+                    ]
                     stripped = PolicyError(problems)
                     report.problems += _flask_problems(stripped, names, where)
             peer_view = getattr(view, "_cors_core_check", None)
