@@ -19,6 +19,7 @@ from .errors import (
 from .paths import PolicySet
 from .policy import Policy
 from .request import RequestMeta
+from .vary import merge_vary
 
 __all__ = [
     "CORS_RESPONSE_HEADERS",
@@ -37,6 +38,7 @@ __all__ = [
     "RequestMeta",
     "decide",
     "decision_without_origin",
+    "merge_vary",
 ]
 
 __version__ = "0.1.0"

@@ -10,12 +10,11 @@ from .origins import split_request_origin
 from .paths import PolicySet
 from .policy import DEBUG_HEADER, MAX_REQUEST_HEADERS_BYTES, Policy
 from .request import RequestMeta
-from .tokens import NON_WILDCARD_REQUEST_HEADER, SAFELISTED_METHODS, is_token
+from .tokens import SAFELISTED_METHODS, is_token
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})  # shared by every out-of-scope decision: read-only
 #: How many listed origins get their allowed answer remembered (the first ones seen), per policy.
 EXACT_ANSWERS_KEPT = 1024
-_NEVER_BY_WILDCARD = (NON_WILDCARD_REQUEST_HEADER, "*")
 _OUT_OF_SCOPE = Decision(RequestKind.OUT_OF_SCOPE, False, _EMPTY, (), "out-of-scope")
 
 
@@ -144,8 +143,8 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
                 if not is_token(name):
                     return _refused(kind, meta, policy, "request-headers-malformed", policy.refused_preflight_status)
                 lower = name.lower()
-                # R21: '*' never covers Authorization, and a name literally '*' is never echoed
-                if not refused_name and lower not in allowed_names and (not policy._any_header or lower in _NEVER_BY_WILDCARD):
+                # R21: '*' never covers Authorization (unless wildcard_includes_authorization), nor a name literally '*'
+                if not refused_name and lower not in allowed_names and (not policy._any_header or lower in policy._never_by_wildcard):
                     refused_name = lower
             if lower in seen:
                 continue

@@ -52,6 +52,7 @@ _OPTIONS = (
     "max_request_headers",
     "echo_request_headers",
     "echo_origin",
+    "wildcard_includes_authorization",
     "debug",
     "dangerously_allow_credentials_with_any_origin",
     "dangerously_allow_insecure_origins",
@@ -121,6 +122,7 @@ class Policy:
         "_vary_preflight",
         "_preflight_extra",
         "_reflect_any",
+        "_never_by_wildcard",
         "_frozen",
     )
 
@@ -139,6 +141,7 @@ class Policy:
     max_request_headers: int
     echo_request_headers: bool
     echo_origin: bool
+    wildcard_includes_authorization: bool
     debug: bool
     dangerously_allow_credentials_with_any_origin: bool
     dangerously_allow_insecure_origins: bool
@@ -162,6 +165,7 @@ class Policy:
     _vary_preflight: tuple[str, ...]
     _preflight_extra: dict[str, str]
     _reflect_any: bool
+    _never_by_wildcard: tuple[str, ...]
 
     def __init__(
         self,
@@ -181,6 +185,7 @@ class Policy:
         max_request_headers: int = DEFAULT_MAX_REQUEST_HEADERS,
         echo_request_headers: bool = True,
         echo_origin: bool = False,
+        wildcard_includes_authorization: bool = False,
         debug: bool = False,
         dangerously_allow_credentials_with_any_origin: bool = False,
         dangerously_allow_insecure_origins: bool = False,
@@ -196,6 +201,7 @@ class Policy:
                 ("debug", debug),
                 ("echo_request_headers", echo_request_headers),
                 ("echo_origin", echo_origin),
+                ("wildcard_includes_authorization", wildcard_includes_authorization),
                 ("dangerously_allow_credentials_with_any_origin", dangerously_allow_credentials_with_any_origin),
                 ("dangerously_allow_insecure_origins", dangerously_allow_insecure_origins),
                 ("dangerously_allow_public_suffix_wildcards", dangerously_allow_public_suffix_wildcards),
@@ -278,6 +284,15 @@ class Policy:
                 )
             else:
                 headers.append(h)
+        if flags["wildcard_includes_authorization"] and not any_header:
+            problems.append(
+                InvalidValue(
+                    "wildcard_includes_authorization",
+                    True,
+                    "it only changes what allow_headers='*' covers",
+                    "remove it, or use allow_headers='*'",
+                )
+            )
         first_spelling: dict[str, str] = {}
         for h in headers:
             first_spelling.setdefault(h.lower(), h)
@@ -389,6 +404,8 @@ class Policy:
         set_(self, "_acah", "" if (any_header or self.echo_request_headers) else ", ".join(spelled_headers))
         set_(self, "_any_header", any_header)
         set_(self, "_headers", frozenset(headers))
+        # Names '*' never covers (R21): Authorization, unless the policy opted in, and a name literally '*'.
+        set_(self, "_never_by_wildcard", ("*",) if self.wildcard_includes_authorization else (NON_WILDCARD_REQUEST_HEADER, "*"))
 
         actual: dict[str, str] = {}
         if credentials:
@@ -472,5 +489,5 @@ class Policy:
         return hash(repr(self))
 
     def allows_authorization(self) -> bool:
-        """True if the policy lists Authorization explicitly (``*`` never covers it)."""
-        return NON_WILDCARD_REQUEST_HEADER in self._headers
+        """True if the policy allows Authorization: listed explicitly, or ``*`` with ``wildcard_includes_authorization``."""
+        return NON_WILDCARD_REQUEST_HEADER in self._headers or (self._any_header and self.wildcard_includes_authorization)

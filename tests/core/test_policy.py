@@ -385,3 +385,20 @@ def test_shared_decision_headers_are_read_only() -> None:
               decide(RequestMeta("GET", "/x"), PolicySet({"/api/*": Policy("*")}))):
         with pytest.raises(TypeError):
             d.headers["Access-Control-Allow-Origin"] = "https://evil.example"  # type: ignore[index]
+
+
+def test_wildcard_includes_authorization_lets_star_cover_authorization() -> None:
+    """R21 opt-out: allow_headers='*' covers Authorization only when wildcard_includes_authorization is set."""
+    from cors_core import RequestMeta, decide
+
+    meta = RequestMeta("OPTIONS", "/", "https://a.example", "GET", "Authorization, X-Token")
+    plain = Policy(["https://a.example"], allow_headers="*")
+    assert not decide(meta, plain).allowed
+    opted = Policy(["https://a.example"], allow_headers="*", wildcard_includes_authorization=True)
+    decision = decide(meta, opted)
+    assert decision.allowed and decision["Access-Control-Allow-Headers"] == "Authorization, X-Token"
+    assert opted.allows_authorization() and not plain.allows_authorization()
+    star_name = RequestMeta("OPTIONS", "/", "https://a.example", "GET", "*")
+    assert not decide(star_name, opted).allowed  # a name literally '*' is still never echoed
+    with pytest.raises(PolicyError, match="wildcard_includes_authorization"):
+        Policy(["https://a.example"], allow_headers=["X-Token"], wildcard_includes_authorization=True)
