@@ -145,6 +145,6 @@ def policy_from_starlette(options: dict[str, Any]) -> Policy:
     else:
         if not problems:
             return policy
-    if any(not p.message.startswith("no origin") for p in problems if p.option in ("origins", "allow_origins", "allow_origin_regex")):
+    if any(not p.message.startswith("no origin") for p in problems if p.option in ("origins", "origin_regexes", "allow_origins", "allow_origin_regex")):
         problems = [p for p in problems if not p.message.startswith("no origin")]  # only a consequence of the others
     raise PolicyError([_user_problem(p) for p in problems])
