@@ -17,12 +17,11 @@ import importlib.util
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-from _verdict import clean_up, outcomes  # compat/ is on sys.path when the script runs
+from _verdict import clean_up, download_sdist, extract_files, outcomes  # compat/ is on sys.path when the script runs
 from _verdict import report as judge
 
 SELECTION = "tests/middleware/test_cors.py"
@@ -38,7 +37,7 @@ starlette.middleware.cors.CORSMiddleware = cors_asgi.CORSMiddleware
 # Each deliberate difference, with its number in docs/migrating-from-starlette.md.
 _BODY = "a preflight answer has no body (Content-Length: 0), not Starlette's 'OK' / 'Disallowed CORS ...' text [D1]"
 _CREDENTIALS_ANY = "allow_origins=['*'] with allow_credentials=True is refused at start-up [D2]"
-_VARY_PREFLIGHT = "a preflight's Vary names only what the answer depends on (no Origin under '*', no ...-Private-Network unless enabled) [D3]"
+_VARY_PREFLIGHT = "a preflight's Vary names only what the answer depends on (no Origin under '*', no ...-Private-Network unless on) [D3]"
 _VARY_STATIC = "with allow_origins=['*'] and no credentials every response is the same: no Vary: Origin [D4]"
 _LOOSE_DOT = "allow_origin_regex with an unescaped '.' ('https://.*\\.example.org') is refused at start-up [D5]"
 _PNA = "a private-network preflight is answered without Allow-Private-Network, not refused with 400 [D6]"
@@ -58,21 +57,6 @@ _EXPECTED_BY_TEST: dict[str, str] = {
     "test_cors_allow_origin_regex_fullmatch": _LOOSE_DOT,
 }
 EXPECTED_FAILURES = {f"{SELECTION}::{name}[{backend}]": why for name, why in _EXPECTED_BY_TEST.items() for backend in BACKENDS}
-
-
-def _download(dest: Path, peer: str) -> Path:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", peer, "-d", str(dest), "-q"],
-        check=True,
-    )
-    return next(dest.glob("starlette-*.tar.gz"))
-
-
-def _extract_tests(sdist: Path, dest: Path) -> Path:
-    with tarfile.open(sdist) as tar:
-        members = [m for m in tar.getmembers() if m.isfile() and ("/tests/" in m.name or m.name.endswith("/pyproject.toml"))]
-        tar.extractall(dest, members=members, filter="data")
-    return next(dest.glob("starlette-*"))
 
 
 def _httpx2(dest: Path) -> str:
@@ -106,8 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     peer = f"starlette=={version('starlette')}"
     tmp = Path(tempfile.mkdtemp(prefix="starlette-compat-"))
     try:
-        sdist = args.sdist or _download(tmp / "dl", peer)
-        root = _extract_tests(sdist, tmp / "src")
+        sdist = args.sdist or download_sdist(peer, tmp / "dl")
+        root = extract_files(sdist, tmp / "src", lambda name: "/tests/" in name or name.endswith("/pyproject.toml"))
         shim = tmp / "shim"
         shim.mkdir()
         (shim / "_cors_asgi_shim.py").write_text(_SHIM)
