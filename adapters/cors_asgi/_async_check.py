@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 from cors_core import Policy, PolicySet
 
@@ -23,7 +23,7 @@ _CACHE_LIMIT = 4096
 
 def is_async_check(check: object) -> bool:
     """True for a coroutine function, or an object whose ``__call__`` is one."""
-    return inspect.iscoroutinefunction(check) or inspect.iscoroutinefunction(getattr(check, "__call__", None))
+    return inspect.iscoroutinefunction(check) or inspect.iscoroutinefunction(type(check).__call__)
 
 
 class StandIn:
@@ -70,7 +70,10 @@ def with_stand_ins(policy: Policy | PolicySet) -> Policy | PolicySet | None:
         if id(p) not in swapped:
             check = p.origin_check
             swapped[id(p)] = (
-                p.replace(origin_check=StandIn(check, p.origin_check_cacheable), origin_check_cacheable=False)
+                p.replace(
+                    origin_check=StandIn(cast(Callable[[str], Awaitable[object]], check), p.origin_check_cacheable),
+                    origin_check_cacheable=False,
+                )
                 if check is not None and is_async_check(check)
                 else p
             )
@@ -81,7 +84,7 @@ def with_stand_ins(policy: Policy | PolicySet) -> Policy | PolicySet | None:
         return None if new is policy else new
     rules = [(key, swap(p)) for key, p in policy.rules]
     default = None if policy.default is None else swap(policy.default)
-    if all(new is old for (_, new), (_, old) in zip(rules, policy.rules)) and default is policy.default:
+    if all(new is old for (_, new), (_, old) in zip(rules, policy.rules, strict=True)) and default is policy.default:
         return None
     return PolicySet(rules, default=default)
 

@@ -6,7 +6,7 @@ counted (R7) instead of being joined, and no ``_``/``-`` folding can make one he
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cors_core import RequestMeta
@@ -14,7 +14,7 @@ from cors_core import RequestMeta
 _new_meta: Any = tuple.__new__  # builds the NamedTuple without its keyword-parsing __new__
 
 
-def route_path(scope: dict[str, Any]) -> str:
+def route_path(scope: Mapping[str, Any]) -> str:
     """The path below the application's mount point (``root_path``), as WSGI's PATH_INFO is; ``/`` when empty.
 
     Servers differ on whether ``path`` already contains ``root_path`` (the ASGI spec says it does),

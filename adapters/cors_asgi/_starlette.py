@@ -79,7 +79,9 @@ def _regex(value: Any, problems: list[ConfigProblem]) -> list[re.Pattern[str]]:
     if isinstance(value, re.Pattern):
         return [value]
     if not isinstance(value, str):
-        problems.append(InvalidOrigin("allow_origin_regex", value, "it must be a regular expression string", "write e.g. r'https://.*\\.example\\.com'"))
+        problems.append(
+            InvalidOrigin("allow_origin_regex", value, "it must be a regular expression string", "write e.g. r'https://.*\\.example\\.com'")
+        )
         return []
     try:
         return [re.compile(value)]  # case-sensitive and full-matched, as in Starlette
@@ -105,7 +107,9 @@ def _user_problem(problem: ConfigProblem) -> ConfigProblem:
     option = _USER_NAMES.get(problem.option, problem.option)
     message = problem.message
     if option == "allow_origins" and message.startswith("no origin"):
-        message = "no origin is allowed (Starlette's default allow_origins=() with no allow_origin_regex), so the middleware would do nothing"
+        message = (
+            "no origin is allowed (Starlette's default allow_origins=() with no allow_origin_regex), so the middleware would do nothing"
+        )
         return InvalidOrigin(option, problem.value, message, "list origins, e.g. allow_origins=['https://app.example.com'], or ['*']")
     return type(problem)(option, problem.value, message, problem.fix)
 
@@ -145,6 +149,10 @@ def policy_from_starlette(options: dict[str, Any]) -> Policy:
     else:
         if not problems:
             return policy
-    if any(not p.message.startswith("no origin") for p in problems if p.option in ("origins", "origin_regexes", "allow_origins", "allow_origin_regex")):
+    if any(
+        not p.message.startswith("no origin")
+        for p in problems
+        if p.option in ("origins", "origin_regexes", "allow_origins", "allow_origin_regex")
+    ):
         problems = [p for p in problems if not p.message.startswith("no origin")]  # only a consequence of the others
     raise PolicyError([_user_problem(p) for p in problems])
