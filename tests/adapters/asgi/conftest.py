@@ -24,7 +24,7 @@ def serve_asgi() -> Iterator[Callable[..., int]]:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((LOOPBACK, 0))
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", **options)
+        config = uvicorn.Config(app, log_config=None, log_level="warning", lifespan="off", **options)  # logs reach caplog
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
