@@ -1,6 +1,6 @@
 """Run the atheris harnesses for a fixed time each and report executions and findings.
 
-    python fuzz/run.py --seconds 60            # every harness, 60 s each (what CI runs: about 3.5 minutes)
+    python fuzz/run.py --seconds 60            # every harness, 60 s each (what CI runs: about 4.5 minutes)
     python fuzz/run.py --harness origins --seconds 3600 --jobs 4 --keep /tmp/new-corpus
 
 The checked-in seed corpus (fuzz/corpus/<harness>/) is read but never written: new inputs go to a
@@ -18,7 +18,12 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-HARNESSES = {"decide": HERE / "fuzz_decide.py", "origins": HERE / "fuzz_origins.py", "wsgi": HERE / "fuzz_wsgi.py"}
+HARNESSES = {
+    "asgi": HERE / "fuzz_asgi.py",
+    "decide": HERE / "fuzz_decide.py",
+    "origins": HERE / "fuzz_origins.py",
+    "wsgi": HERE / "fuzz_wsgi.py",
+}
 _DONE = re.compile(r"Done (\d+) runs in (\d+) second")
 _STAT = re.compile(r"#(\d+)\s+(?:pulse|NEW|REDUCE|DONE)\s+cov: (\d+)")
 
