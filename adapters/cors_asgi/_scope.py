@@ -12,6 +12,9 @@ from typing import Any
 from cors_core import RequestMeta
 
 _new_meta: Any = tuple.__new__  # builds the NamedTuple without its keyword-parsing __new__
+#: Every spelling of the name Origin (ASGI servers should, but need not, lower-case names): one set lookup per
+#: header finds it case-insensitively, about as fast as comparing with b"origin" alone.
+ORIGIN_NAMES = frozenset("".join(c.upper() if bits >> i & 1 else c for i, c in enumerate("origin")).encode() for bits in range(64))
 
 
 def route_path(scope: Mapping[str, Any]) -> str:
@@ -37,7 +40,7 @@ def request_meta(headers: Iterable[tuple[bytes, bytes]], method: str, path: str)
     count = 0
     if method != "OPTIONS":
         for name, value in headers:
-            if len(name) == 6 and name.lower() == b"origin":
+            if name in ORIGIN_NAMES:
                 count += 1
                 if origin is None:
                     origin = value.decode("latin-1")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from cors_core import Policy, PolicySet, RequestKind, decide, decision_without_origin
+from cors_core import Policy, PolicySet, RequestKind, RequestMeta, decide, decision_without_origin
 from cors_core.decision import Decision
 
 from ._async_check import close_slot, open_slot, with_stand_ins
-from ._headers import Encoder, with_cors
-from ._scope import request_meta, route_path
+from ._headers import Encoder, _untouched, with_cors
+from ._scope import ORIGIN_NAMES, request_meta, route_path
 from ._starlette import policy_from_starlette
 
 Scope = MutableMapping[str, Any]
@@ -26,6 +26,7 @@ _NO_LENGTH = (b"content-length", b"0")
 ERROR_BODY = b"Internal Server Error\n"
 _ERROR_HEADERS = ((b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(ERROR_BODY)).encode()))
 _WS_REFUSED_BODY = b"WebSocket origin not allowed\n"
+_new_meta: Any = tuple.__new__  # builds the RequestMeta NamedTuple without its keyword-parsing __new__
 
 
 class CORSMiddleware:
@@ -38,7 +39,7 @@ class CORSMiddleware:
     refuses WebSocket handshakes whose Origin the policy does not allow (docs/asgi.md).
     """
 
-    __slots__ = ("_decide_policy", "_encode", "_no_origin", "_scoped", "_ws_check", "app", "policy")
+    __slots__ = ("_decide_policy", "_encode", "_kept", "_no_origin", "_no_origin_pairs", "_scoped", "_ws_check", "app", "policy")
 
     def __init__(
         self,
@@ -72,6 +73,8 @@ class CORSMiddleware:
         self._no_origin = decision_without_origin(policy)
         self._ws_check = websocket_origin_check
         self._encode = Encoder()
+        self._kept = self._encode.kept
+        self._no_origin_pairs = () if self._no_origin is None else self._encode(self._no_origin)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -81,35 +84,59 @@ class CORSMiddleware:
                 return
             await self.app(scope, receive, send)  # lifespan and anything else: not ours
             return
-        headers = scope["headers"]
         method = scope["method"]
-        path = route_path(scope) if self._scoped else scope.get("path") or "/"
-        meta = request_meta(headers, method, path)
-        if meta.origin is None and self._no_origin is not None:
-            decision = self._no_origin
-        elif self._decide_policy is None:
-            decision = decide(meta, self.policy)
+        path = route_path(scope) if self._scoped else scope["path"]
+        if method != "OPTIONS":  # the common case, inlined: only Origin matters (R1), counted (R7)
+            origin_names = ORIGIN_NAMES
+            origin = None
+            count = 0
+            for name, value in scope["headers"]:
+                if name in origin_names:
+                    count += 1
+                    if origin is None:
+                        origin = value
+            if origin is None and self._no_origin is not None:
+                decision, ours = self._no_origin, self._no_origin_pairs
+            else:
+                meta = _new_meta(
+                    RequestMeta, (method, path, None if origin is None else origin.decode("latin-1"), None, None, None, count or None)
+                )
+                decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta)
+                if decision.kind is _OUT_OF_SCOPE:
+                    await self.app(scope, receive, send)
+                    return
+                kept = self._kept.get(id(decision.headers))  # Encoder's memory, looked up inline on the hot path
+                ours = kept[1] if kept is not None and kept[0] is decision.headers else self._encode(decision)
         else:
-            decision = await self._decide_async(meta)
-        kind_ = decision.kind
-        if kind_ is _OUT_OF_SCOPE:
-            await self.app(scope, receive, send)
-            return
-        ours = self._encode(decision)
-        if kind_ is _PREFLIGHT:
-            status = decision.status or 204
-            answer = [*ours, _NO_LENGTH] if status != 204 else list(ours)  # RFC 9110 8.6: no Content-Length on a 204
-            await send({"type": _START, "status": status, "headers": answer})
-            await send({"type": "http.response.body", "body": b""})
-            return
+            meta = request_meta(scope["headers"], method, path)
+            decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta)
+            kind = decision.kind
+            if kind is _OUT_OF_SCOPE:
+                await self.app(scope, receive, send)
+                return
+            ours = self._encode(decision)
+            if kind is _PREFLIGHT:
+                status = decision.status or 204
+                answer = [*ours, _NO_LENGTH] if status != 204 else list(ours)  # RFC 9110 8.6: no Content-Length on a 204
+                await send({"type": _START, "status": status, "headers": answer})
+                await send({"type": "http.response.body", "body": b""})
+                return
         started = False
+        untouched = _untouched
 
-        async def send_with_cors(message: Message) -> None:
+        def send_with_cors(message: Message) -> Awaitable[None]:
+            """Not a coroutine itself: it returns the server's send awaitable, so each message costs no extra frame."""
             nonlocal started
             if message["type"] == _START:
                 started = True
-                message = {**message, "headers": with_cors(message.get("headers", ()), ours, decision)}
-            await send(message)
+                # A new list (apps may reuse theirs); the message dict is the app's per-send one, as Starlette assumes too.
+                headers = message.get("headers", ())
+                for name, _ in headers:  # inlined common case of with_cors(): no app header to remove or merge
+                    if name not in untouched:
+                        message["headers"] = with_cors(headers, ours, decision)
+                        return send(message)
+                message["headers"] = [*headers, *ours]
+            return send(message)
 
         try:
             await self.app(scope, receive, send_with_cors)
