@@ -116,3 +116,39 @@ def test_exception_gives_a_readable_500_and_is_logged(serve_asgi: Serve, caplog:
         while "ZeroDivisionError" not in caplog.text and time.monotonic() < deadline:
             time.sleep(0.02)
     assert "ZeroDivisionError" in caplog.text  # re-raised: the server logged it as without us
+
+
+def _handshake(port: int, origin: str | None) -> bytes:
+    """A raw WebSocket opening handshake (RFC 6455) over TCP; returns the server's status line."""
+    import socket
+
+    lines = [
+        "GET /ws HTTP/1.1",
+        f"Host: {LOOPBACK}:{port}",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        "Sec-WebSocket-Version: 13",
+    ]
+    if origin is not None:
+        lines.append(f"Origin: {origin}")
+    with socket.create_connection((LOOPBACK, port), timeout=10) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        return sock.recv(4096).split(b"\r\n", 1)[0]
+
+
+def test_websocket_origin_check_under_uvicorn(serve_asgi: Serve) -> None:
+    """Cross-site WebSocket hijacking: a handshake from another site's page is refused with 403."""
+    from starlette.routing import WebSocketRoute
+    from starlette.websockets import WebSocket
+
+    async def echo(websocket: WebSocket) -> None:
+        await websocket.accept()
+        await websocket.close()
+
+    app = Starlette(routes=[WebSocketRoute("/ws", echo)])
+    app.add_middleware(CORSMiddleware, policy=POLICY, websocket_origin_check=True)
+    port = serve_asgi(app, ws="wsproto")
+    assert _handshake(port, ORIGIN).startswith(b"HTTP/1.1 101")
+    assert _handshake(port, None).startswith(b"HTTP/1.1 101")  # not from a browser page
+    assert _handshake(port, "https://evil.example").startswith(b"HTTP/1.1 403")
