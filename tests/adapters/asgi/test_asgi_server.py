@@ -31,7 +31,8 @@ def _request(conn: http.client.HTTPConnection, method: str, path: str, headers: 
     return conn.getresponse()
 
 
-def test_preflights_keep_the_connection_alive(serve_asgi: Serve) -> None:  # decision #1: Content-Length 0, kept connection
+@pytest.mark.parametrize("server", ["uvicorn", "hypercorn"])
+def test_preflights_keep_the_connection_alive(serve_asgi: Serve, server: str) -> None:  # decision #1: Content-Length 0, kept connection
     calls: list[str] = []
 
     async def thing(request: Any) -> Response:
@@ -41,7 +42,7 @@ def test_preflights_keep_the_connection_alive(serve_asgi: Serve) -> None:  # dec
     for policy in (POLICY, POLICY.replace(preflight_status=204), POLICY.replace(preflight_status=200)):
         app = Starlette(routes=[Route("/thing", thing, methods=["GET", "PUT"])])
         app.add_middleware(CORSMiddleware, policy=policy)
-        port = serve_asgi(app)
+        port = serve_asgi(app, server=server)
         conn = http.client.HTTPConnection(LOOPBACK, port, timeout=10)
         try:
             preflight = {"Origin": ORIGIN, "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "x-token"}
@@ -93,7 +94,8 @@ def test_streaming_response_streams(serve_asgi: Serve) -> None:
         conn.close()
 
 
-def test_exception_gives_a_readable_500_and_is_logged(serve_asgi: Serve, caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize("server", ["uvicorn", "hypercorn"])
+def test_exception_gives_a_readable_500_and_is_logged(serve_asgi: Serve, caplog: pytest.LogCaptureFixture, server: str) -> None:
     app = FastAPI()
 
     @app.get("/fail")
@@ -101,7 +103,7 @@ def test_exception_gives_a_readable_500_and_is_logged(serve_asgi: Serve, caplog:
         raise ZeroDivisionError("the app failed")
 
     app.add_middleware(CORSMiddleware, allow_origins=[ORIGIN], allow_credentials=True)
-    port = serve_asgi(app)
+    port = serve_asgi(app, server=server)
     with caplog.at_level(logging.ERROR):
         conn = http.client.HTTPConnection(LOOPBACK, port, timeout=10)
         try:
