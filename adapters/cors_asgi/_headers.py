@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from cors_core import CORS_RESPONSE_HEADERS, merge_vary
+from cors_core.engine import EXACT_ANSWERS_KEPT
 
 if TYPE_CHECKING:
     from cors_core import Decision
@@ -24,8 +25,9 @@ _TOUCHED = _OWNED | {b"vary"}
 _untouched: set[bytes] = set()
 _UNTOUCHED_LIMIT = 512
 _VARY = b"vary"
-#: How many shared decisions (read-only header maps the core keeps) get their encoded headers remembered.
-_ENCODED_KEPT = 4096
+#: How many shared answers get their encoded headers remembered: about as many as the core itself keeps per
+#: policy (answers it builds past that are read-only too, but new each time); the memory is emptied when full.
+_ENCODED_KEPT = EXACT_ANSWERS_KEPT + 64
 
 
 def _encode(headers: Mapping[str, str]) -> tuple[tuple[bytes, bytes], ...]:
@@ -54,8 +56,9 @@ class Encoder:
         if type(headers) is not MappingProxyType:
             return _encode(headers)
         encoded = _encode(headers)
-        if len(self.kept) < _ENCODED_KEPT:
-            self.kept[id(headers)] = (headers, encoded)
+        if len(self.kept) >= _ENCODED_KEPT:
+            self.kept.clear()
+        self.kept[id(headers)] = (headers, encoded)
         return encoded
 
 
