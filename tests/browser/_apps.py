@@ -18,9 +18,9 @@ from ._cases import Ports
 from ._routes import ROUTES, Incoming, Route
 from ._servers import Recorder, WSGIApp, token_of
 
-ADAPTERS = ("wsgi", "flask", "django", "fastapi")
-#: Adapters whose API is an ASGI application (served by uvicorn instead of werkzeug).
-ASGI_ADAPTERS = frozenset({"fastapi"})
+ADAPTERS = ("wsgi", "flask", "django", "fastapi", "fastapi-hypercorn")
+#: Adapters whose API is an ASGI application, and the ASGI server that serves it (the others: werkzeug).
+ASGI_ADAPTERS = {"fastapi": "uvicorn", "fastapi-hypercorn": "hypercorn"}
 
 
 @dataclass(frozen=True)
@@ -211,7 +211,7 @@ class _UpperCaseMethod:
 
 def build_api(adapter: str, recorder: Recorder, policies: PolicySet) -> tuple[Any, Callable[[], None]]:
     """The API app for *adapter* wrapped by its CORS adapter (WSGI, or ASGI for ASGI_ADAPTERS), and a clean-up function."""
-    if adapter == "fastapi":
+    if adapter in ASGI_ADAPTERS:
         return _fastapi_app(recorder, policies), lambda: None
     if adapter == "wsgi":
         return _wrap_wsgi(_wsgi_app(recorder), policies), lambda: None

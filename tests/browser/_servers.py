@@ -133,28 +133,53 @@ class Server:
 
 
 class AsgiServer:
-    """uvicorn on 127.0.0.1, port chosen by the OS, in a thread: the same interface as :class:`Server`."""
+    """uvicorn (or hypercorn) on 127.0.0.1, port chosen by the OS, in a thread: the same interface as :class:`Server`."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, server: str = "uvicorn") -> None:
         import socket
-        import time
-
-        import uvicorn
 
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
+        sock.listen(128)  # connections wait in the backlog until the server accepts them
         self.port = sock.getsockname()[1]
-        self._server = uvicorn.Server(uvicorn.Config(app, log_level="critical", lifespan="off"))
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, name=f"asgi-{self.port}", daemon=True)
+        self._stop: Callable[[], None]
+        if server == "hypercorn":
+            self._thread = self._hypercorn(app, sock)
+        else:
+            import uvicorn
+
+            uv = uvicorn.Server(uvicorn.Config(app, log_level="critical", lifespan="off"))
+            self._stop = lambda: setattr(uv, "should_exit", True)
+            self._thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, name=f"asgi-{self.port}", daemon=True)
         self._thread.start()
-        deadline = time.monotonic() + 20
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
+
+    def _hypercorn(self, app: ASGIApp, sock: Any) -> threading.Thread:
+        import asyncio
+
+        from hypercorn.asyncio import serve
+        from hypercorn.config import Config
+
+        config = Config()
+        config.bind = [f"fd://{sock.detach()}"]  # hypercorn owns the descriptor from now on
+        config.accesslog = None
+        config.errorlog = None
+        loop = asyncio.new_event_loop()
+        stop = asyncio.Event()
+        self._stop = lambda: loop.call_soon_threadsafe(stop.set)
+
+        async def no_lifespan(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+            if scope["type"] != "lifespan":
+                await app(scope, receive, send)
+                return
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+
+        main = serve(no_lifespan, config, shutdown_trigger=stop.wait, mode="asgi")  # type: ignore[arg-type]
+        return threading.Thread(target=loop.run_until_complete, args=(main,), name=f"asgi-{self.port}", daemon=True)
 
     def close(self) -> None:
-        self._server.should_exit = True
+        self._stop()
         self._thread.join(10)
 
 

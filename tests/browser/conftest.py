@@ -64,7 +64,7 @@ def api(request: pytest.FixtureRequest, page_servers: Ports) -> Iterator[Api]:
     except AdapterMissing as exc:
         pytest.skip(f"{adapter} adapter not available: {exc}")
     if adapter in ASGI_ADAPTERS:
-        server: Server | AsgiServer = AsgiServer(recorder.wrap_asgi(split_asgi(app, probe_asgi)))
+        server: Server | AsgiServer = AsgiServer(recorder.wrap_asgi(split_asgi(app, probe_asgi)), ASGI_ADAPTERS[adapter])
     else:
         server = Server(recorder.wrap(split_api(app, probe_app)))
     yield Api(adapter, dataclasses.replace(page_servers, api=server.port), policies, recorder)

@@ -21,7 +21,7 @@ _INTRO = """\
 
 `tests/browser/` runs every case below in headless Chromium (Debian's `chromium`, driven by
 `playwright`), once for each adapter: `cors_wsgi.CORSMiddleware`, `cors_flask.CORS`,
-`cors_django.CORSMiddleware` and `cors_asgi.CORSMiddleware` (a FastAPI app under uvicorn). The page is
+`cors_django.CORSMiddleware` and `cors_asgi.CORSMiddleware` (a FastAPI app under uvicorn, and under hypercorn). The page is
 served from one origin and the API from another, both by real servers on loopback. For every call the
 test checks four things against the expectation in the table:
 
