@@ -67,6 +67,8 @@ def with_cors(headers: Iterable[tuple[bytes, bytes]], ours: tuple[tuple[bytes, b
 
     The application's list is never mutated (a Starlette ``Response`` sends its own ``raw_headers``).
     """
+    if not isinstance(headers, (list, tuple)):
+        headers = list(headers)
     untouched = _untouched
     for name, _ in headers:
         if name not in untouched:

@@ -131,6 +131,8 @@ class CORSMiddleware:
                 started = True
                 # A new list (apps may reuse theirs); the message dict is the app's per-send one, as Starlette assumes too.
                 headers = message.get("headers", ())
+                if type(headers) is not list:  # any iterable is allowed (ASGI); it is read twice below
+                    headers = list(headers)
                 for name, _ in headers:  # inlined common case of with_cors(): no app header to remove or merge
                     if name not in untouched:
                         message["headers"] = with_cors(headers, ours, decision)

@@ -453,3 +453,17 @@ def test_websocket_check_flag_must_be_a_bool() -> None:
 
 def test_repr_names_the_app_and_policy() -> None:
     assert re.match(r"CORSMiddleware\(.*RecordingApp.*Policy\(", repr(CORSMiddleware(RecordingApp(), POLICY)))
+
+
+def test_headers_given_as_a_generator_are_kept() -> None:
+    """ASGI allows any iterable of pairs for the response headers; it must not be consumed by the check."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        pairs = [(b"content-type", b"text/plain"), (b"x-app", b"1")]
+        await send({"type": "http.response.start", "status": 200, "headers": (pair for pair in pairs)})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    sent = asyncio.run(call(CORSMiddleware(app, POLICY), http_scope(headers=[(b"origin", ORIGIN.encode())])))
+    headers = header_map(sent[0])
+    assert headers[b"x-app"] == [b"1"] and headers[b"content-type"] == [b"text/plain"]
+    assert headers[b"access-control-allow-origin"] == [ORIGIN.encode()]
