@@ -19,7 +19,7 @@ GROUPS = {"wsgi": "WSGI", "flask": "Flask", "django": "Django", "starlette": "St
 COLOURS = {True: "#1f6feb", "bare": "#9e9e9e", False: "#e8590c"}
 PEER_COLOURS = ["#e8590c", "#c2255c", "#2f9e44"]
 #: Issue 5: the peer's overhead must be at least this many times ours, in every scenario.
-TARGET_FACTOR = {"wsgi": 1.0, "flask": 5.0, "django": 10.0}
+TARGET_FACTOR = {"wsgi": 1.0, "flask": 5.0, "django": 10.0, "starlette": 5.0}
 #: Differences smaller than this are below what the timer and the machine can tell apart.
 NOISE_US = 0.1
 

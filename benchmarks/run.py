@@ -379,6 +379,15 @@ def _starlette_app(spec: Spec | None) -> Any:
     return Starlette(routes=[Route("/api", api, methods=list(METHODS))], middleware=middleware)
 
 
+def _starlette_ours(spec: Spec) -> Any:
+    """The same Starlette app with cors_asgi's CORSMiddleware in the place of Starlette's, given the same policy as every group."""
+    from cors_asgi import CORSMiddleware
+
+    app = _starlette_app(None)
+    app.add_middleware(CORSMiddleware, policy=our_policy(spec))
+    return app
+
+
 # Django: one process-wide settings object, so each variant is a WSGIHandler built (and measured) under its
 # own override_settings, enabled around every timed batch; handlers keep their own middleware chains.
 
@@ -475,6 +484,7 @@ TARGETS = [
     Target("django", "cors_django", _django(_django_settings_ours), "django", ours=True),
     Target("django", "django-cors-headers", _django(_django_settings_corsheaders), "django"),
     Target("starlette", "bare Starlette", lambda spec: _starlette_app(None), "asgi", bare=True),
+    Target("starlette", "cors_asgi", _starlette_ours, "asgi", ours=True),
     Target("starlette", "Starlette CORSMiddleware", _starlette_app, "asgi"),
     Target("decide", "cors_core.decide()", our_policy, "decide", ours=True),
 ]
@@ -600,7 +610,7 @@ def ratios(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     index = {(r["group"], r["policy"], r["scenario"], r["target"]): r for r in rows}
     for r in rows:
-        if r["ours"] or r["bare"] or r["group"] in ("decide", "starlette"):
+        if r["ours"] or r["bare"] or r["group"] == "decide":
             continue
         mine = next((v for (g, p, s, _), v in index.items() if v["ours"] and (g, p, s) == (r["group"], r["policy"], r["scenario"])), None)
         if mine is None:

@@ -3,9 +3,27 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import tarfile
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+
+
+def download_sdist(requirement: str, dest: Path) -> Path:
+    """The peer's source distribution (``name==version``), downloaded with pip into *dest*."""
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", requirement, "-d", str(dest), "-q"]
+    subprocess.run(cmd, check=True)
+    return next(dest.glob(f"{requirement.partition('==')[0].replace('-', '_')}-*.tar.gz"))
+
+
+def extract_files(sdist: Path, dest: Path, wanted: Callable[[str], bool]) -> Path:
+    """Extract the members of *sdist* whose name *wanted* accepts; the unpacked project directory."""
+    with tarfile.open(sdist) as tar:
+        members = [m for m in tar.getmembers() if m.isfile() and wanted(m.name)]
+        tar.extractall(dest, members=members, filter="data")
+    return next(p for p in dest.iterdir() if p.is_dir())
 
 
 def outcomes(junit_xml: Path) -> tuple[dict[str, str], dict[str, str]]:

@@ -14,11 +14,10 @@ import argparse
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
-from _verdict import clean_up, outcomes  # compat/ is on sys.path when the script runs
+from _verdict import clean_up, download_sdist, extract_files, outcomes  # compat/ is on sys.path when the script runs
 from _verdict import report as judge
 
 PEER = "flask-cors==6.0.5"
@@ -116,21 +115,6 @@ EXPECTED_FAILURES: dict[str, str] = {
 }
 
 
-def _download(dest: Path) -> Path:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", PEER, "-d", str(dest), "-q"],
-        check=True,
-    )
-    return next(dest.glob("flask_cors-*.tar.gz"))
-
-
-def _extract_tests(sdist: Path, dest: Path) -> Path:
-    with tarfile.open(sdist) as tar:
-        members = [m for m in tar.getmembers() if "/tests/" in m.name and m.isfile()]
-        tar.extractall(dest, members=members, filter="data")
-    return next(dest.glob("flask_cors-*"))
-
-
 def _run(root: Path, shim: Path, report: Path, extra: list[str]) -> int:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(shim), env.get("PYTHONPATH", "")) if p)
@@ -147,8 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="flask-cors-compat-"))
     try:
-        sdist = args.sdist or _download(tmp / "dl")
-        root = _extract_tests(sdist, tmp / "src")
+        sdist = args.sdist or download_sdist(PEER, tmp / "dl")
+        root = extract_files(sdist, tmp / "src", lambda name: "/tests/" in name)
         shim = tmp / "shim" / "flask_cors"
         shim.mkdir(parents=True)
         (shim / "__init__.py").write_text(_SHIM)

@@ -21,6 +21,7 @@ from .errors import (
 from .paths import PolicySet
 from .policy import Policy
 from .request import RequestMeta
+from .vary import merge_vary
 
 __all__ = [
     "CORS_RESPONSE_HEADERS",
@@ -41,6 +42,7 @@ __all__ = [
     "decide",
     "decision_without_origin",
     "did_you_mean",
+    "merge_vary",
 ]
 
 __version__ = "0.1.0"

@@ -43,13 +43,11 @@ def _items(values: list[str]) -> list[str]:
     return [i.strip(" \t").lower() for v in values for i in v.split(",") if i.strip(" \t")]
 
 
-def check(data: bytes) -> None:
-    """Raise AssertionError if the adapter's answer breaks the contract for the input built from *data*."""
-    from cors_wsgi import CORSMiddleware
+def read_case(r: Reader) -> tuple[object, str, str, dict[str, str | None], int, list[tuple[str, str]]]:
+    """The policy, request (method, path, CGI-style fields) and the app's answer (status, headers) an input describes.
 
-    from cors_core import CORS_RESPONSE_HEADERS, RequestKind, RequestMeta, decide
-
-    r = Reader(data)
+    Shared with fuzz_asgi, so that both adapters are checked on the same cases.
+    """
     target = r.choice(_policies()[0])
     method = r.pick_or_text(("GET", "OPTIONS", "POST"))
     path = r.choice(PATHS)
@@ -60,6 +58,44 @@ def check(data: bytes) -> None:
     }
     app_status = r.choice((200, 204, 304, 404, 500))
     app_headers = [(r.choice(APP_NAMES), r.choice(APP_VALUES)) for _ in range(r.byte() % 6)]
+    return target, method, path, fields, app_status, app_headers
+
+
+def verify(d: object, ran: bool, status: int, headers: list[tuple[str, str]], app_status: int, app_headers: list[tuple[str, str]]) -> None:
+    """The adapter contract: what an adapter answered (*status*, *headers*, whether the app *ran*) for decision *d*."""
+    from cors_core import CORS_RESPONSE_HEADERS, Decision, RequestKind
+
+    assert isinstance(d, Decision)
+    if d.kind is RequestKind.OUT_OF_SCOPE:
+        assert ran and headers == app_headers, headers
+        return
+    if d.kind is RequestKind.PREFLIGHT:
+        got = {(n.lower(), v) for n, v in headers}  # names compare case-insensitively (ASGI sends them lower-cased)
+        assert not ran and status == d.status and all((n.lower(), v) in got for n, v in d.items()), (status, headers)
+        return
+    assert ran and status == app_status
+    owned = {n.lower() for n in CORS_RESPONSE_HEADERS}
+    ours = {n.lower() for n in d} | owned | {"vary"}
+    for name in CORS_RESPONSE_HEADERS:
+        values = [v for n, v in headers if n.lower() == name.lower()]
+        assert values == ([d[name]] if name in d else []), (name, values, dict(d))
+    others = [(n, v) for n, v in headers if n.lower() not in ours]
+    assert others == [(n, v) for n, v in app_headers if n.lower() not in ours], (others, app_headers)
+    vary = [v for n, v in headers if n.lower() == "vary"]
+    assert len(vary) <= 1, vary
+    app_vary = _items([v for n, v in app_headers if n.lower() == "vary"])
+    want = set(app_vary) | (set() if "*" in app_vary else {v.lower() for v in d.vary})
+    assert set(_items(vary)) == want, (vary, app_vary, d.vary)
+    assert len(_items(vary)) == len(want), f"duplicate names in {vary}"
+
+
+def check(data: bytes) -> None:
+    """Raise AssertionError if the adapter's answer breaks the contract for the input built from *data*."""
+    from cors_wsgi import CORSMiddleware
+
+    from cors_core import RequestMeta, decide
+
+    target, method, path, fields, app_status, app_headers = read_case(Reader(data))
     environ = {
         "REQUEST_METHOD": method,
         "PATH_INFO": path,
@@ -83,27 +119,7 @@ def check(data: bytes) -> None:
     meta = RequestMeta(
         method, path, fields["HTTP_ORIGIN"], fields["HTTP_ACCESS_CONTROL_REQUEST_METHOD"], fields["HTTP_ACCESS_CONTROL_REQUEST_HEADERS"]
     )
-    d = decide(meta, target)  # type: ignore[arg-type]
-    if d.kind is RequestKind.OUT_OF_SCOPE:
-        assert ran and headers == app_headers, headers
-        return
-    if d.kind is RequestKind.PREFLIGHT:
-        assert not ran and status == d.status and all((n, v) in headers for n, v in d.items()), (status, headers)  # type: ignore[operator]
-        return
-    assert ran and status == app_status
-    owned = {n.lower() for n in CORS_RESPONSE_HEADERS}
-    ours = {n.lower() for n in d} | owned | {"vary"}
-    for name in CORS_RESPONSE_HEADERS:
-        values = [v for n, v in headers if n.lower() == name.lower()]  # type: ignore[union-attr]
-        assert values == ([d[name]] if name in d else []), (name, values, dict(d))
-    others = [(n, v) for n, v in headers if n.lower() not in ours]  # type: ignore[union-attr]
-    assert others == [(n, v) for n, v in app_headers if n.lower() not in ours], (others, app_headers)
-    vary = [v for n, v in headers if n.lower() == "vary"]  # type: ignore[union-attr]
-    assert len(vary) <= 1, vary
-    app_vary = _items([v for n, v in app_headers if n.lower() == "vary"])
-    want = set(app_vary) | (set() if "*" in app_vary else {v.lower() for v in d.vary})
-    assert set(_items(vary)) == want, (vary, app_vary, d.vary)
-    assert len(_items(vary)) == len(want), f"duplicate names in {vary}"
+    verify(decide(meta, target), bool(ran), status, headers, app_status, app_headers)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

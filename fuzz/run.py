@@ -19,6 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 HARNESSES = {
+    "asgi": HERE / "fuzz_asgi.py",
     "decide": HERE / "fuzz_decide.py",
     "origins": HERE / "fuzz_origins.py",
     "paths": HERE / "fuzz_paths.py",

@@ -148,7 +148,9 @@ def wsgi_seeds() -> list[bytes]:
 
 def write() -> int:
     count = 0
-    for name, seeds in (("decide", decide_seeds()), ("origins", origins_seeds()), ("wsgi", wsgi_seeds())):
+    # fuzz_asgi reads fuzz_wsgi's case first, then one byte of delivery: the WSGI seeds, plus two Origin fields / capitals.
+    asgi = [seed + bytes([delivery]) for seed in wsgi_seeds() for delivery in (0, 3)]
+    for name, seeds in (("asgi", asgi), ("decide", decide_seeds()), ("origins", origins_seeds()), ("wsgi", wsgi_seeds())):
         folder = CORPUS / name
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob("seed-*"):

@@ -1,16 +1,21 @@
-"""Response-header surgery for the WSGI adapter: drop app-set CORS headers, add the decision's, merge Vary."""
+"""Response-header surgery for the WSGI adapter: drop app-set CORS headers, add the decision's, merge Vary.
+
+``merge_vary`` is the core's (``cors_core.merge_vary``), re-exported here for cors_flask.
+"""
 
 from __future__ import annotations
 
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
-from cors_core import CORS_RESPONSE_HEADERS
+from cors_core import CORS_RESPONSE_HEADERS, merge_vary
 
 if TYPE_CHECKING:
     from cors_core import Decision
 
 Headers = list[tuple[str, str]]
+
+__all__ = ["Headers", "apply_decision", "merge_vary", "status_line"]
 
 #: Lower-cased names the adapter rewrites in the application's headers: the CORS ones it owns, and Vary.
 _OWNED = frozenset(name.lower() for name in CORS_RESPONSE_HEADERS)
@@ -36,29 +41,6 @@ def status_line(code: int) -> str:
     """``"204 No Content"`` for 204: the WSGI status string with its reason phrase."""
     line = _STATUS_LINES.get(code)
     return line if line is not None else _status_line(code)
-
-
-def merge_vary(app_values: list[str], ours: tuple[str, ...]) -> str:
-    """One Vary value: the application's names first (spelling kept), then ours, deduplicated case-insensitively.
-
-    A ``*`` the application sent already means "varies on everything", so ours are not added to it (R33).
-    """
-    names: list[str] = []
-    seen: set[str] = set()
-    for value in app_values:
-        for item in value.split(","):
-            item = item.strip(" \t")
-            key = item.lower()
-            if item and key not in seen:
-                seen.add(key)
-                names.append(item)
-    if "*" not in seen:
-        for item in ours:
-            key = item.lower()
-            if key not in seen:
-                seen.add(key)
-                names.append(item)
-    return ", ".join(names)
 
 
 def apply_decision(headers: Headers, decision: Decision) -> Headers:

@@ -110,7 +110,28 @@ def run_django(scenario: Scenario) -> Outcome:
     return Outcome(response.status_code, list(response.items()), len(calls))
 
 
+def run_asgi(scenario: Scenario) -> Outcome:
+    """cors_asgi.CORSMiddleware around a bare ASGI app, through Starlette's TestClient."""
+    pytest.importorskip("starlette")
+    cors_asgi = _adapter("cors_asgi")
+    from starlette.testclient import TestClient
+
+    calls: list[str] = []
+    raw_headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in scenario.app_headers]
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        calls.append(scope["path"])
+        headers = [*raw_headers, (b"content-type", b"text/plain"), (b"content-length", str(len(APP_BODY)).encode())]
+        await send({"type": "http.response.start", "status": scenario.app_status, "headers": headers})
+        await send({"type": "http.response.body", "body": APP_BODY})
+
+    client = TestClient(cors_asgi.CORSMiddleware(app, scenario.build_policy()), follow_redirects=False)
+    response = client.request(scenario.method, scenario.path, headers=list(scenario.headers))
+    return Outcome(response.status_code, list(response.headers.multi_items()), len(calls))
+
+
 RUNNERS: dict[str, Callable[[Scenario], Outcome]] = {
+    "asgi": run_asgi,
     "wsgi": run_wsgi,
     "flask": run_flask,
     "django": run_django,

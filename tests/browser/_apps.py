@@ -1,6 +1,6 @@
-"""The API application built three ways (plain WSGI, Flask, Django), each wrapped by our adapter for it.
+"""The API application built four ways (plain WSGI, Flask, Django, FastAPI), each wrapped by our adapter for it.
 
-All three dispatch to the same handlers (``_routes``) through the framework's own routing, so 404 and
+All four dispatch to the same handlers (``_routes``) through the framework's own routing, so 404 and
 405 answers are the framework's, and no route answers OPTIONS itself: preflights must be handled by
 the CORS adapter before routing.
 """
@@ -18,7 +18,9 @@ from ._cases import Ports
 from ._routes import ROUTES, Incoming, Route
 from ._servers import Recorder, WSGIApp, token_of
 
-ADAPTERS = ("wsgi", "flask", "django")
+ADAPTERS = ("wsgi", "flask", "django", "fastapi", "fastapi-hypercorn")
+#: Adapters whose API is an ASGI application, and the ASGI server that serves it (the others: werkzeug).
+ASGI_ADAPTERS = {"fastapi": "uvicorn", "fastapi-hypercorn": "hypercorn"}
 
 
 @dataclass(frozen=True)
@@ -164,8 +166,53 @@ def _django_app(recorder: Recorder, policies: PolicySet) -> tuple[WSGIApp, Calla
     return WSGIHandler(), override.disable
 
 
-def build_api(adapter: str, recorder: Recorder, policies: PolicySet) -> tuple[WSGIApp, Callable[[], None]]:
-    """The API app for *adapter* wrapped by its CORS adapter, and a clean-up function."""
+# --- FastAPI (ASGI, cors_asgi) --------------------------------------------------------------------
+
+
+def _fastapi_app(recorder: Recorder, policies: PolicySet) -> Any:
+    try:
+        import fastapi
+        from fastapi.responses import Response
+    except ImportError as exc:
+        raise AdapterMissing(f"FastAPI is not installed: {exc}") from exc
+    from cors_asgi import CORSMiddleware
+
+    app = fastapi.FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+
+    def endpoint_for(route: Route) -> Callable[..., Any]:
+        async def endpoint(request: fastapi.Request, policy: str) -> Any:
+            headers = {k.lower(): v for k, v in request.headers.items()}
+            req = Incoming(request.method, request.url.path, request.url.query, headers)
+            recorder.app_hit(token_of(req.query), request.method, request.url.path)
+            reply = route.handler(req)
+            return Response(reply.body, status_code=reply.status, headers=dict(reply.headers))
+
+        endpoint.__annotations__ = {"request": fastapi.Request, "policy": str}  # real classes: this module has lazy annotations
+        return endpoint
+
+    for route in ROUTES:  # no route lists OPTIONS: only the adapter answers preflights
+        app.add_api_route(f"/p/{{policy}}/{route.name}", endpoint_for(route), methods=list(route.methods))
+    app.add_middleware(_UpperCaseMethod)  # inside the CORS layer, which sees the method as sent
+    app.add_middleware(CORSMiddleware, policy=policies)
+    return app
+
+
+class _UpperCaseMethod:
+    """Upper-case the request method for routing, as werkzeug and Django do (Starlette's routing is case-sensitive)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            scope = {**scope, "method": scope["method"].upper()}
+        await self.app(scope, receive, send)
+
+
+def build_api(adapter: str, recorder: Recorder, policies: PolicySet) -> tuple[Any, Callable[[], None]]:
+    """The API app for *adapter* wrapped by its CORS adapter (WSGI, or ASGI for ASGI_ADAPTERS), and a clean-up function."""
+    if adapter in ASGI_ADAPTERS:
+        return _fastapi_app(recorder, policies), lambda: None
     if adapter == "wsgi":
         return _wrap_wsgi(_wsgi_app(recorder), policies), lambda: None
     if adapter == "flask":

@@ -1,10 +1,10 @@
-"""Loopback WSGI servers for the browser tests, and a recorder of everything they received."""
+"""Loopback WSGI and ASGI servers for the browser tests, and a recorder of everything they received."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 from werkzeug.serving import BaseWSGIServer, make_server
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+ASGIApp = Callable[[dict[str, Any], Callable[..., Any], Callable[..., Any]], Awaitable[None]]
 
 #: Query parameter carrying the token that ties a request to one test.
 TOKEN = "t"
@@ -76,6 +77,31 @@ class Recorder:
 
         return recording
 
+    def wrap_asgi(self, app: ASGIApp) -> ASGIApp:
+        """Outermost ASGI layer: the same record as :meth:`wrap`, from the scope and the response start message."""
+
+        async def recording(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            headers: dict[str, str] = {}
+            for name, value in scope["headers"]:
+                key, text = name.decode("latin-1").lower(), value.decode("latin-1")
+                headers[key] = f"{headers[key]}, {text}" if key in headers else text
+            ex = Exchange(token_of(scope.get("query_string", b"").decode("latin-1")), scope["method"], scope["path"], headers)
+            with self._lock:
+                self._wire.append(ex)
+
+            async def recording_send(message: dict[str, Any]) -> None:
+                if message["type"] == "http.response.start":
+                    ex.status = message["status"]
+                    ex.response_headers = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in message.get("headers", ())]
+                await send(message)
+
+            await app(scope, receive, recording_send)
+
+        return recording
+
     def app_hit(self, token: str, method: str, path: str) -> None:
         """Called by the views: the actual request got past the CORS layer into the application."""
         with self._lock:
@@ -104,6 +130,57 @@ class Server:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(5)
+
+
+class AsgiServer:
+    """uvicorn (or hypercorn) on 127.0.0.1, port chosen by the OS, in a thread: the same interface as :class:`Server`."""
+
+    def __init__(self, app: ASGIApp, server: str = "uvicorn") -> None:
+        import socket
+
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(128)  # connections wait in the backlog until the server accepts them
+        self.port = sock.getsockname()[1]
+        self._stop: Callable[[], None]
+        if server == "hypercorn":
+            self._thread = self._hypercorn(app, sock)
+        else:
+            import uvicorn
+
+            uv = uvicorn.Server(uvicorn.Config(app, log_level="critical", lifespan="off"))
+            self._stop = lambda: setattr(uv, "should_exit", True)
+            self._thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, name=f"asgi-{self.port}", daemon=True)
+        self._thread.start()
+
+    def _hypercorn(self, app: ASGIApp, sock: Any) -> threading.Thread:
+        import asyncio
+
+        from hypercorn.asyncio import serve
+        from hypercorn.config import Config
+
+        config = Config()
+        config.bind = [f"fd://{sock.detach()}"]  # hypercorn owns the descriptor from now on
+        config.accesslog = None
+        config.errorlog = None
+        loop = asyncio.new_event_loop()
+        stop = asyncio.Event()
+        self._stop = lambda: loop.call_soon_threadsafe(stop.set)
+
+        async def no_lifespan(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+            if scope["type"] != "lifespan":
+                await app(scope, receive, send)
+                return
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+
+        main = serve(no_lifespan, config, shutdown_trigger=stop.wait, mode="asgi")  # type: ignore[arg-type]
+        return threading.Thread(target=loop.run_until_complete, args=(main,), name=f"asgi-{self.port}", daemon=True)
+
+    def close(self) -> None:
+        self._stop()
+        self._thread.join(10)
 
 
 _BLANK = b'<!doctype html><html><head><link rel="icon" href="data:,"><title>page</title></head><body>page</body></html>'
@@ -135,6 +212,29 @@ def probe_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> It
         return
     start_response("200 OK", headers)
     yield b"probe"
+
+
+async def probe_asgi(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+    """:func:`probe_app`, as an ASGI application (the same hand-written answers)."""
+    environ = {"REQUEST_METHOD": scope["method"]}
+    for name, value in scope["headers"]:
+        if name.lower() == b"origin":
+            environ["HTTP_ORIGIN"] = value.decode("latin-1")
+    started: list[Any] = []
+    body = b"".join(probe_app(environ, lambda status, headers: started.extend((int(status.split()[0]), headers))))
+    raw = [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in started[1]]
+    await send({"type": "http.response.start", "status": started[0], "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+def split_asgi(api: ASGIApp, probe: ASGIApp) -> ASGIApp:
+    """:func:`split_api` for ASGI applications."""
+
+    async def dispatch(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+        target = probe if scope["type"] == "http" and scope["path"].startswith("/raw/") else api
+        await target(scope, receive, send)
+
+    return dispatch
 
 
 def split_api(api: WSGIApp, probe: WSGIApp) -> WSGIApp:

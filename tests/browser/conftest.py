@@ -9,11 +9,11 @@ from typing import NoReturn
 
 import pytest
 
-from ._apps import ADAPTERS, AdapterMissing, Api, build_api
+from ._apps import ADAPTERS, ASGI_ADAPTERS, AdapterMissing, Api, build_api
 from ._cases import CASES, Ports, build_policies
 from ._chromium import REQUIRE_ENV, Chromium, browser_required, find_chromium
 from ._run import CaseRun, play
-from ._servers import Recorder, Server, page_app, probe_app, split_api
+from ._servers import AsgiServer, Recorder, Server, page_app, probe_app, probe_asgi, split_api, split_asgi
 
 
 def _absent(why: str) -> NoReturn:
@@ -63,7 +63,10 @@ def api(request: pytest.FixtureRequest, page_servers: Ports) -> Iterator[Api]:
         app, cleanup = build_api(adapter, recorder, policies)
     except AdapterMissing as exc:
         pytest.skip(f"{adapter} adapter not available: {exc}")
-    server = Server(recorder.wrap(split_api(app, probe_app)))
+    if adapter in ASGI_ADAPTERS:
+        server: Server | AsgiServer = AsgiServer(recorder.wrap_asgi(split_asgi(app, probe_asgi)), ASGI_ADAPTERS[adapter])
+    else:
+        server = Server(recorder.wrap(split_api(app, probe_app)))
     yield Api(adapter, dataclasses.replace(page_servers, api=server.port), policies, recorder)
     server.close()
     cleanup()

@@ -1,13 +1,16 @@
-"""One hostile request, run through decide() and the three real adapters, answered in one common shape.
+"""One hostile request, run through decide() and the four real adapters, answered in one common shape.
 
 Every runner takes the same raw request: a method, a path and the header fields as they came off
 the wire. The WSGI-based runners build a PEP 3333 environ from them the way servers do (names
 upper-cased with '-' -> '_', repeated fields joined with ', ', values as latin-1 text) and call the
 real application with it, so bytes no test client would send (CR/LF, NUL, latin-1) reach the adapter.
+The ASGI runner builds a scope as ASGI servers do: one (name, value) pair per field, names lower-cased
+and otherwise kept (no '-'/'_' folding, no joining), values as latin-1 bytes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 import sys
 from collections.abc import Callable, Iterator
@@ -205,8 +208,47 @@ def run_django(policy: Policy | PolicySet, method: str, path: str, fields: Field
         return _call(app, environ_for(method, path, fields), ran)
 
 
+def scope_for(method: str, path: str, fields: Fields) -> dict[str, Any]:
+    """An ASGI HTTP scope as a server builds it from these header fields."""
+    headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in fields]
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "path": path,
+        "root_path": "",
+        "headers": headers,
+    }
+
+
+def run_asgi(policy: Policy | PolicySet, method: str, path: str, fields: Fields) -> Answer:
+    """cors_asgi.CORSMiddleware around a bare ASGI application that records that it ran."""
+    from cors_asgi import CORSMiddleware
+
+    ran: list[bool] = []
+    sent: list[dict[str, Any]] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        ran.append(True)
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": APP_BODY})
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(CORSMiddleware(app, policy)(scope_for(method, path, fields), receive, send))
+    start = sent[0]
+    fields_out = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in start["headers"]]
+    return Answer(start["status"], fields_out, bool(ran))
+
+
 RUNNERS: dict[str, Callable[[Policy | PolicySet, str, str, Fields], Answer]] = {
     "decide": run_decide,
+    "asgi": run_asgi,
     "wsgi": run_wsgi,
     "flask": run_flask,
     "django": run_django,

@@ -1,4 +1,4 @@
-"""The hostile-input table (_hostile_table.py) through decide() and the WSGI, Flask and Django adapters."""
+"""The hostile-input table (_hostile_table.py) through decide() and the WSGI, ASGI, Flask and Django adapters."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ _UPPER_CASES_METHOD = {"django"}
 
 def _is_preflight(row: Row, runner: str) -> bool:
     """R1 on the fields as the application sees them (after the server's name mapping)."""
+    if runner == "asgi":  # ASGI keeps each field's own name: 'Access_Control_Request_Method' is another header
+        names = {name.lower() for name, _ in row.fields}
+        return row.method == "OPTIONS" and "origin" in names and "access-control-request-method" in names
     environ = environ_for(row.method, "/", row.fields)
     method = row.method.upper() if runner in _UPPER_CASES_METHOD else row.method
     return method == "OPTIONS" and "HTTP_ORIGIN" in environ and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in environ
@@ -30,7 +33,11 @@ def check(row: Row, answer: Answer, runner: str) -> None:
     preflight = _is_preflight(row, runner)
     assert answer.app_ran is not preflight, "a preflight reached the app, or a request did not"
     if row.expect == ALLOWED:
-        sent = environ_for(row.method, "/", row.fields)["HTTP_ORIGIN"]
+        sent = (
+            next(v for n, v in row.fields if n.lower() == "origin")
+            if runner == "asgi"
+            else environ_for(row.method, "/", row.fields)["HTTP_ORIGIN"]
+        )
         assert answer.getlist("Access-Control-Allow-Origin") == [sent]  # R10, R11: one field, the Origin bytes
         assert answer.getlist("Access-Control-Allow-Credentials") == ["true"]
         if preflight:

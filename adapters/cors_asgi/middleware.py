@@ -1,0 +1,208 @@
+"""``CORSMiddleware``: applies a cors_core policy to any ASGI 3 application (HTTP and, opt-in, WebSocket)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from cors_core import Policy, PolicySet, RequestKind, RequestMeta, decide, decision_without_origin
+from cors_core.decision import Decision
+
+from ._async_check import close_slot, open_slot, with_stand_ins
+from ._headers import Encoder, _untouched, with_cors
+from ._scope import ORIGIN_NAMES, request_meta, route_path
+from ._starlette import policy_from_starlette
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_OUT_OF_SCOPE = RequestKind.OUT_OF_SCOPE
+_PREFLIGHT = RequestKind.PREFLIGHT
+_START = "http.response.start"
+_NO_LENGTH = (b"content-length", b"0")
+ERROR_BODY = b"Internal Server Error\n"
+_ERROR_HEADERS = ((b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(ERROR_BODY)).encode()))
+_WS_REFUSED_BODY = b"WebSocket origin not allowed\n"
+_new_meta: Any = tuple.__new__  # builds the RequestMeta NamedTuple without its keyword-parsing __new__
+
+
+class CORSMiddleware:
+    """Wrap *app* so that every HTTP response follows *policy* (a :class:`Policy` or a path-scoped :class:`PolicySet`).
+
+    Preflights are answered here and never reach *app*; every other response of a path the policy
+    covers gets the CORS headers, whatever its status, including the 500 sent when *app* raises
+    before it starts a response. Instead of *policy*, Starlette's keywords (``allow_origins=...``)
+    may be given, with Starlette's defaults and meanings. ``websocket_origin_check=True`` also
+    refuses WebSocket handshakes whose Origin the policy does not allow (docs/asgi.md).
+    """
+
+    __slots__ = ("_decide_policy", "_encode", "_kept", "_no_origin", "_no_origin_pairs", "_scoped", "_ws_check", "app", "policy")
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        policy: Policy | PolicySet | None = None,
+        *,
+        websocket_origin_check: bool = False,
+        **starlette_options: Any,
+    ) -> None:
+        if not callable(app):
+            raise TypeError("app must be an ASGI application (an async callable taking scope, receive and send)")
+        if policy is None:
+            policy = policy_from_starlette(starlette_options)
+        elif starlette_options:
+            raise TypeError(
+                f"pass either policy= or Starlette's keywords ({', '.join(sorted(starlette_options))}), not both: "
+                "put every option in the cors_core Policy"
+            )
+        elif not isinstance(policy, (Policy, PolicySet)):
+            raise TypeError(
+                f"policy must be a cors_core Policy or PolicySet, not {type(policy).__name__} "
+                "(for Starlette's options, pass them by keyword: allow_origins=[...])"
+            )
+        if not isinstance(websocket_origin_check, bool):
+            raise TypeError(f"websocket_origin_check must be True or False, not {websocket_origin_check!r}")
+        self.app = app
+        self.policy = policy
+        #: What decide() is given: *policy*, with any async origin_check behind a synchronous stand-in.
+        self._decide_policy = with_stand_ins(policy)
+        self._scoped = isinstance(policy, PolicySet)
+        self._no_origin = decision_without_origin(policy)
+        self._ws_check = websocket_origin_check
+        self._encode = Encoder()
+        self._kept = self._encode.kept
+        self._no_origin_pairs = () if self._no_origin is None else self._encode(self._no_origin)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind != "http":
+            if kind == "websocket" and self._ws_check:
+                await self._websocket(scope, receive, send)
+                return
+            await self.app(scope, receive, send)  # lifespan and anything else: not ours
+            return
+        method = scope["method"]
+        path = route_path(scope) if self._scoped else scope["path"]
+        if method != "OPTIONS":  # the common case, inlined: only Origin matters (R1), counted (R7)
+            origin_names = ORIGIN_NAMES
+            origin = None
+            count = 0
+            for name, value in scope["headers"]:
+                if name in origin_names:
+                    count += 1
+                    if origin is None:
+                        origin = value
+            if origin is None and self._no_origin is not None:
+                decision, ours = self._no_origin, self._no_origin_pairs
+            else:
+                meta = _new_meta(
+                    RequestMeta, (method, path, None if origin is None else origin.decode("latin-1"), None, None, None, count or None)
+                )
+                decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta)
+                if decision.kind is _OUT_OF_SCOPE:
+                    await self.app(scope, receive, send)
+                    return
+                kept = self._kept.get(id(decision.headers))  # Encoder's memory, looked up inline on the hot path
+                ours = kept[1] if kept is not None and kept[0] is decision.headers else self._encode(decision)
+        else:
+            meta = request_meta(scope["headers"], method, path)
+            decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta)
+            kind = decision.kind
+            if kind is _OUT_OF_SCOPE:
+                await self.app(scope, receive, send)
+                return
+            ours = self._encode(decision)
+            if kind is _PREFLIGHT:
+                status = decision.status or 204
+                answer = [*ours, _NO_LENGTH] if status != 204 else list(ours)  # RFC 9110 8.6: no Content-Length on a 204
+                await send({"type": _START, "status": status, "headers": answer})
+                await send({"type": "http.response.body", "body": b""})
+                return
+        started = False
+        untouched = _untouched
+
+        def send_with_cors(message: Message) -> Awaitable[None]:
+            """Not a coroutine itself: it returns the server's send awaitable, so each message costs no extra frame."""
+            nonlocal started
+            if message["type"] == _START:
+                started = True
+                # A new list (apps may reuse theirs); the message dict is the app's per-send one, as Starlette assumes too.
+                headers = message.get("headers", ())
+                if type(headers) is not list:  # any iterable is allowed (ASGI); it is read twice below
+                    headers = list(headers)
+                for name, _ in headers:  # inlined common case of with_cors(): no app header to remove or merge
+                    if name not in untouched:
+                        message["headers"] = with_cors(headers, ours, decision)
+                        return send(message)
+                message["headers"] = [*headers, *ours]
+            return send(message)
+
+        try:
+            await self.app(scope, receive, send_with_cors)
+        except Exception:
+            if started:
+                raise
+            await _send_error(send, ours, decision)
+            raise  # for the server's (and any outer middleware's) logging, as cors_wsgi does
+
+    async def _decide_async(self, meta: Any) -> Decision:
+        """decide() under a policy with an async origin_check: await the check only if the core asks for it."""
+        policy = self._decide_policy
+        assert policy is not None
+        slot, token = open_slot()
+        try:
+            decision = decide(meta, policy)
+            stand_in = slot[2]
+            if stand_in is not None:
+                slot[1] = await stand_in.resolve(slot[0])
+                decision = decide(meta, policy)
+        finally:
+            close_slot(token)
+        return decision
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Refuse the handshake of a WebSocket whose Origin the policy does not allow (cross-site WebSocket hijacking).
+
+        A request without Origin is not from a browser page and passes, as do paths the policy does not cover.
+        """
+        path = route_path(scope) if self._scoped else scope.get("path") or "/"
+        meta = request_meta(scope["headers"], "GET", path)
+        if meta.origin is not None:
+            decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta)
+            if decision.kind is not _OUT_OF_SCOPE and not decision.allowed:
+                await _refuse_websocket(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    def __repr__(self) -> str:
+        return f"CORSMiddleware({self.app!r}, {self.policy!r})"
+
+
+async def _send_error(send: Send, ours: tuple[tuple[bytes, bytes], ...], decision: Decision) -> None:
+    """The 500 carrying the CORS headers, so the page can read the error; a failure to send it is not reported over the app's."""
+    try:
+        await send({"type": _START, "status": 500, "headers": with_cors(_ERROR_HEADERS, ours, decision)})
+        await send({"type": "http.response.body", "body": ERROR_BODY})
+    except Exception:  # the client went away: the application's exception is the one to report
+        pass
+
+
+async def _refuse_websocket(scope: Scope, receive: Receive, send: Send) -> None:
+    """Answer the handshake with 403: as an HTTP response where the server supports it, else websocket.close (1008)."""
+    message = await receive()
+    if message.get("type") != "websocket.connect":
+        return  # the client left before the handshake completed
+    if "websocket.http.response" in (scope.get("extensions") or {}):
+        await send(
+            {
+                "type": "websocket.http.response.start",
+                "status": 403,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(_WS_REFUSED_BODY)).encode())],
+            }
+        )
+        await send({"type": "websocket.http.response.body", "body": _WS_REFUSED_BODY})
+    else:
+        await send({"type": "websocket.close", "code": 1008})  # before accept: the server answers the handshake with 403
