@@ -43,6 +43,7 @@ ReportCallback = Callable[[Decision, Decision], object]
 _CORS_KINDS = (RequestKind.ACTUAL, RequestKind.PREFLIGHT)
 _clock = time.monotonic  # a module attribute, so that tests can move time
 _OVERFLOW = ("(too many distinct keys)", "")
+_KEY_CHARS = 256  # of an origin, in a bound key
 
 
 class _Bound:
@@ -113,12 +114,13 @@ class RefusalLog:
 
     def refused(self, decision: Decision, where: str) -> None:
         """Log *decision* (a refused CORS request) as decided under the policy *where* names. Call after ``enabled()``."""
-        if decision.allowed or decision.kind not in _CORS_KINDS:
+        meta = decision._meta
+        if decision.allowed or decision.kind not in _CORS_KINDS or meta is None:
             return
-        fields = _fields(decision, where, decision._meta)
-        left_out = self._bound.admit(("refused", decision.reason, str(fields["cors_origin"])))
-        if left_out is None:
+        left_out = self._bound.admit(("refused", decision.reason, _key(meta.origin)))
+        if left_out is None:  # the usual case under attack: nothing is formatted
             return
+        fields = _fields(decision, where, meta)
         fields["cors_suppressed"] = left_out
         self.logger.log(
             REFUSAL_LEVEL,
@@ -151,11 +153,11 @@ class RefusalLog:
             except Exception as exc:  # the user's callback must not break the response
                 self._callback_failed(exc)
         refusal = candidate if allowed else enforced
-        fields = _fields(refusal, where, meta)
         change = "would-refuse" if allowed else "would-allow"
-        left_out = self._bound.admit(("report", change, refusal.reason, str(fields["cors_origin"])))
+        left_out = self._bound.admit(("report", change, refusal.reason, _key(meta.origin)))
         if left_out is None:
             return
+        fields = _fields(refusal, where, meta)
         fields.update(cors_report=change, cors_enforced=enforced.reason, cors_candidate=candidate.reason, cors_suppressed=left_out)
         verb = "refuse" if allowed else "allow"
         self.logger.log(
@@ -216,6 +218,11 @@ def _fields(decision: Decision, where: str, meta: RequestMeta | None) -> dict[st
         "cors_policy": where,
         "cors_kind": decision.kind.value,
     }
+
+
+def _key(origin: str | None) -> str:
+    """The origin as a bound key: raw, but cut, so that a megabyte Origin costs no more memory than a short one."""
+    return (origin or "")[:_KEY_CHARS]
 
 
 def _left_out_text(count: int) -> str:
