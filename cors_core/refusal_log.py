@@ -5,8 +5,8 @@ Each adapter owns one :class:`RefusalLog` on its child logger (``cors_core.wsgi`
 ``cors_name``, ``cors_origin``, ``cors_method``, ``cors_path``, ``cors_policy``, ``cors_kind``,
 ``cors_suppressed``); every request value in them, and in the message, went through
 :func:`cors_core.reasons.safe`. Attackers choose how many refusals there are, so records are bounded:
-one per distinct (reason, origin) per interval, the next one saying how many were left out, in bounded
-memory. Nothing here runs on the per-request path until the adapter's one check (``enabled()`` for
+one per distinct (reason, origin, refused name) per interval, the next one saying how many were left
+out, in bounded memory. Nothing here runs on the per-request path until the adapter's one check (``enabled()`` for
 refusals, a configured candidate for report-only) says so.
 """
 
@@ -32,9 +32,9 @@ LOGGER_NAME = "cors_core"
 REFUSAL_LEVEL = logging.INFO
 #: Level of a report-only record: the application asked for a report, so it is shown by default.
 REPORT_LEVEL = logging.WARNING
-#: Seconds during which one (reason, origin) is logged once.
+#: Seconds during which one (reason, origin, name) is logged once.
 DEFAULT_INTERVAL = 60.0
-#: Distinct (reason, origin) keys remembered at once; past that, new keys share one slot.
+#: Distinct (reason, origin, name) keys remembered at once; past that, new keys share one slot.
 DEFAULT_MAX_KEYS = 1024
 
 #: ``on_report(enforced, candidate)``: told of every CORS request on which a report-only policy disagrees.
@@ -105,7 +105,7 @@ class RefusalLog:
         self._bound.clear()
 
     def remembered(self) -> int:
-        """How many distinct (reason, origin) keys the bound holds now: at most ``max_keys`` (+1 shared slot)."""
+        """How many distinct (reason, origin, name) keys the bound holds now: at most ``max_keys`` (+1 shared slot)."""
         return len(self._bound)
 
     def enabled(self) -> bool:
@@ -117,20 +117,21 @@ class RefusalLog:
         meta = decision._meta
         if decision.allowed or decision.kind not in _CORS_KINDS or meta is None:
             return
-        left_out = self._bound.admit(("refused", decision.reason, _key(meta.origin)))
+        left_out = self._bound.admit(("refused", decision.reason, _key(meta.origin), _key(decision._detail)))
         if left_out is None:  # the usual case under attack: nothing is formatted
             return
         fields = _fields(decision, where, meta)
         fields["cors_suppressed"] = left_out
         self.logger.log(
             REFUSAL_LEVEL,
-            "CORS refused %s %s from origin %s: %s [%s; policy: %s]%s",
+            "CORS refused %s %s from origin %s: %s [%s; policy: %s]%s%s",
             fields["cors_method"],
             fields["cors_path"],
             fields["cors_origin"],
             decision.message,
             decision.reason,
             where,
+            _fix_text(decision),
             _left_out_text(left_out),
             extra=fields,
         )
@@ -154,7 +155,7 @@ class RefusalLog:
                 self._callback_failed(exc)
         refusal = candidate if allowed else enforced
         change = "would-refuse" if allowed else "would-allow"
-        left_out = self._bound.admit(("report", change, refusal.reason, _key(meta.origin)))
+        left_out = self._bound.admit(("report", change, refusal.reason, _key(meta.origin), _key(refusal._detail)))
         if left_out is None:
             return
         fields = _fields(refusal, where, meta)
@@ -223,6 +224,11 @@ def _fields(decision: Decision, where: str, meta: RequestMeta | None) -> dict[st
 def _key(origin: str | None) -> str:
     """The origin as a bound key: raw, but cut, so that a megabyte Origin costs no more memory than a short one."""
     return (origin or "")[:_KEY_CHARS]
+
+
+def _fix_text(decision: Decision) -> str:
+    fix = decision.fix
+    return f" fix: {fix}" if fix else ""
 
 
 def _left_out_text(count: int) -> str:
