@@ -24,8 +24,9 @@ def test_star_method_is_never_echoed_under_any_method_with_credentials() -> None
 
 
 def test_a_method_refusal_never_leaves_allow_methods_out() -> None:
-    """R23 revised, found by fuzz_decide (regress-refused-method-without-allow-methods): with no ACAM a browser whose request has the use-CORS-preflight flag
-    (XHR upload listeners) takes its own method as allowed (Fetch CORS-preflight fetch 7.3), so the refusal must list one."""
+    """R23 revised, found by fuzz_decide (regress-refused-method-without-allow-methods): with no ACAM, a browser
+    whose request has the use-CORS-preflight flag (XHR upload listeners) takes its own method as allowed
+    (Fetch CORS-preflight fetch 7.3), so the refusal must list one."""
     for policy in (Policy([ORIGIN]), Policy("*", allow_methods="*"), Policy([ORIGIN], allow_credentials=True, allow_methods="*")):
         method = "*" if "*" in policy.allow_methods else "DELETE"
         req = BrowserRequest(ORIGIN, method, use_cors_preflight_flag=True)
