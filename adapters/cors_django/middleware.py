@@ -39,8 +39,14 @@ _NOT_CORS = RequestKind.NOT_CORS
 
 
 def _view_label(request: HttpRequest) -> str:
+    """``@cors view 'name'`` for the log; a preflight is answered before routing, so it is routed here (only when logged)."""
     match = getattr(request, "resolver_match", None)
-    return f"@cors view {match.view_name!r}" if match is not None else "@cors view"
+    if match is None:
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return "@cors view"
+    return f"@cors view {match.view_name!r}"
 
 
 def _watch(request: HttpRequest, decision: Decision, config: Config, view: bool = False) -> None:

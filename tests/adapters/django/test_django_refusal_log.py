@@ -61,7 +61,8 @@ def test_settings_mode_and_cors_views(caplog: pytest.LogCaptureFixture) -> None:
         client = Client()
         client.get("/", headers={"origin": OTHER})
         client.get("/decorated/", headers={"origin": "https://fourth.example"})  # another origin: not left out by the bound
-    assert [r.cors_policy for r in cors_records(caplog)] == ["CORS_* settings", "@cors view 'djtest_views.decorated'"]
+        client.options("/decorated/", headers={"origin": "https://view.example", "access-control-request-method": "DELETE"})
+    assert [r.cors_policy for r in cors_records(caplog)] == ["CORS_* settings", *["@cors view 'djtest_views.decorated'"] * 2]
 
 
 def test_off_by_default_level(caplog: pytest.LogCaptureFixture) -> None:
