@@ -197,6 +197,8 @@ def _refused_step(meta: RequestMeta, policy: Policy, origin: str, reason: str, n
     allowed = policy._acah or ", ".join(_allowed_request_headers(meta.request_headers, policy))
     if allowed:
         headers["Access-Control-Allow-Headers"] = allowed
+    if policy.allow_private_network and meta.request_private_network == "true":  # R26: Chromium checks it before
+        headers["Access-Control-Allow-Private-Network"] = "true"  # the method, so it must pass for the method to be named
     headers["Vary"] = policy._vary_preflight_value  # R30, R32
     if policy.debug:  # the name is a validated token; a long one is left out, so the answer stays small
         headers[DEBUG_HEADER] = f"{reason}; name={name}" if len(name) <= _NAME_SHOWN else reason
