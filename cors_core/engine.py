@@ -15,6 +15,10 @@ from .tokens import SAFELISTED_METHODS, is_token
 _EMPTY: Mapping[str, str] = MappingProxyType({})  # shared by every out-of-scope decision: read-only
 #: How many listed origins get their allowed answer remembered (the first ones seen), per policy.
 EXACT_ANSWERS_KEPT = 1024
+#: What a method refusal lists when no method is configured: the methods that are always allowed.
+_SAFELISTED_ACAM = "GET, HEAD, POST"
+#: Longest method or header name the debug header repeats.
+_NAME_SHOWN = 128
 _OUT_OF_SCOPE = Decision(RequestKind.OUT_OF_SCOPE, False, _EMPTY, (), "out-of-scope")
 
 
@@ -121,7 +125,7 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
             return _refused(kind, meta, policy, "method-malformed", policy.refused_preflight_status)
         # A method or header literally named '*' is never echoed: a browser would read it as a wildcard (R14, R21).
         if not (policy._any_method and method != "*"):
-            return _refused(kind, meta, policy, "method-not-allowed", policy.refused_preflight_status, method)
+            return _refused_step(meta, policy, origin, "method-not-allowed", method)
 
     spelled: list[str] = []  # the names as the client wrote them, echoed in Access-Control-Allow-Headers
     raw = meta.request_headers
@@ -153,7 +157,7 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
             if len(spelled) > limit:
                 return _refused(kind, meta, policy, "request-headers-too-many", policy.refused_preflight_status)
         if refused_name:
-            return _refused(kind, meta, policy, "header-not-allowed", policy.refused_preflight_status, refused_name)
+            return _refused_step(meta, policy, origin, "header-not-allowed", refused_name)
 
     headers = {"Access-Control-Allow-Origin": "*" if policy._static else origin}  # R14: never '*' with credentials
     if policy._any_method:
@@ -171,3 +175,53 @@ def _preflight(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
     if policy.debug:
         headers[DEBUG_HEADER] = "allowed"
     return Decision(kind, True, headers, policy._vary_preflight, "allowed", policy.preflight_status, meta, policy)
+
+
+def _refused_step(meta: RequestMeta, policy: Policy, origin: str, reason: str, name: str) -> Decision:
+    """R23 revised: the answer to an allowed origin whose method or a requested header is refused.
+
+    An ok status with Allow-Origin (and -Credentials) and only what *is* allowed, so that the browser's
+    preflight check fails at the method or header step and its console names *name*, not the origin.
+    Never the refused name, never a '*' that would cover it, no Max-Age. *name* is a validated token.
+    """
+    headers = {"Access-Control-Allow-Origin": "*" if policy._static else origin}  # R14: never '*' with credentials
+    if policy.allow_credentials:  # R12
+        headers["Access-Control-Allow-Credentials"] = "true"
+    method = meta.request_method or ""
+    if reason == "header-not-allowed" and policy._any_method:
+        headers["Access-Control-Allow-Methods"] = method  # the method passed (a validated token): echo it, as when allowed
+    else:  # the listed methods, never '*' (it would cover the refused one), and never absent: a browser
+        # whose request has the use-CORS-preflight flag reads a missing header as allowing its method (Fetch 7.3)
+        headers["Access-Control-Allow-Methods"] = policy._acam or _SAFELISTED_ACAM
+    allowed = policy._acah or ", ".join(_allowed_request_headers(meta.request_headers, policy))
+    if allowed:
+        headers["Access-Control-Allow-Headers"] = allowed
+    if policy.allow_private_network and meta.request_private_network == "true":  # R26: Chromium checks it before
+        headers["Access-Control-Allow-Private-Network"] = "true"  # the method, so it must pass for the method to be named
+    headers["Vary"] = policy._vary_preflight_value  # R30, R32
+    if policy.debug:  # the name is a validated token; a long one is left out, so the answer stays small
+        headers[DEBUG_HEADER] = f"{reason}; name={name}" if len(name) <= _NAME_SHOWN else reason
+    return Decision(RequestKind.PREFLIGHT, False, headers, policy._vary_preflight, reason, policy.preflight_status, meta, policy, name)
+
+
+def _allowed_request_headers(raw: str | None, policy: Policy) -> list[str]:
+    """The requested names the policy allows, as spelled, each once: validated tokens only (R21, R35).
+
+    Only on the refusal path; bounded like the allowed path (R36).
+    """
+    if not raw or len(raw) > MAX_REQUEST_HEADERS_BYTES:
+        return []
+    out: list[str] = []
+    seen: set[str] = set()
+    for item in raw.split(","):
+        name = item.strip(" \t")
+        if not is_token(name):
+            continue
+        lower = name.lower()
+        if lower in seen or not (lower in policy._headers or (policy._any_header and lower not in policy._never_by_wildcard)):
+            continue
+        seen.add(lower)
+        out.append(name)
+        if len(out) >= policy.max_request_headers:
+            break
+    return out

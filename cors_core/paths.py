@@ -164,6 +164,22 @@ class PolicySet:
                     return policy
         return self.default
 
+    def rule_for(self, path: str) -> str | None:
+        """The rule, as written, whose policy ``policy_for(path)`` returns ('default' for the default); for logs.
+
+        Matches in the same order as ``policy_for``, which stays free of this bookkeeping on the per-request path.
+        """
+        path = normalize_path(path)
+        if path in self._exact:
+            return path
+        for prefix, _ in self._prefixes:
+            if path == prefix or path.startswith(prefix + "/") or prefix == "":
+                return prefix + "/*"
+        for rx, _ in self._regexes:
+            if rx.fullmatch(path):
+                return f"re.compile({rx.pattern!r})"
+        return "default" if self.default is not None else None
+
     def policies(self) -> list[Policy]:
         """Every distinct policy of the set, default included."""
         out = [p for _, p in self.rules]

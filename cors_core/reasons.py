@@ -19,11 +19,15 @@ _SHOWN = 80
 
 
 def safe(value: str | None) -> str:
-    """*value* as printable ASCII, quoted and cut to a bounded length; safe for logs and terminals."""
+    """*value* as printable ASCII, quoted and cut to a bounded length; safe for logs and terminals.
+
+    A backslash or quote in *value* is escaped too, so no request byte can end the quoted text early
+    or pass for one of the escapes.
+    """
     if value is None:
         return "(absent)"
     head = value[:_SHOWN]  # cut before escaping: the work stays bounded on megabyte-long values
-    text = head.encode("ascii", "backslashreplace").decode("ascii")
+    text = head.replace("\\", "\\\\").replace("'", "\\'").encode("ascii", "backslashreplace").decode("ascii")
     text = "".join(c if 32 <= ord(c) < 127 else f"\\x{ord(c):02x}" for c in text)
     if len(text) > _SHOWN or len(value) > len(head):
         text = text[:_SHOWN] + f"...({len(value)} chars in all)"

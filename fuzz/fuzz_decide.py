@@ -8,7 +8,8 @@ Each input picks a policy (or path-keyed PolicySet) from a fixed handful and eit
 2. no emitted header name or value holds CR, LF, NUL or a non-ASCII character (R35), and
    diagnostics are printable ASCII of bounded length (CVE-2024-1681 class);
 3. an Origin the reference matcher does not allow never gets Access-Control-Allow-Origin or
-   -Credentials, and an allowed one gets exactly its own bytes back (R5, R10, R23);
+   -Credentials, and an allowed one gets exactly its own bytes back (R5, R10, R23); a preflight refused for
+   its method or a header (allowed origin) is ok-status, with no Max-Age and no '*' or refused name (R23 revised);
 4. with credentials allowed, no emitted value or list item is ``*`` (R14);
 5. for browser-shaped requests, what ``cors_core.testing.simulate`` (the browser oracle) makes of the
    answers equals what the policy, read independently, says should happen.
@@ -221,6 +222,13 @@ def _invariants(meta: object, target: object) -> None:
         assert meta.method == "OPTIONS" and meta.request_method is not None and origin is not None
         if d.allowed:
             assert d.status is not None and 200 <= d.status <= 299
+        elif d.reason in ("method-not-allowed", "header-not-allowed"):  # R23 revised: the browser must blame the step
+            assert origin_ok or ref.static, f"step refusal for a refused origin: {dict(d)}"
+            assert d.status == policy.preflight_status and acao is not None and "Access-Control-Max-Age" not in d, dict(d)
+            refused = d._detail
+            for name in ("Access-Control-Allow-Methods", "Access-Control-Allow-Headers"):
+                items = [item.strip(" \t").lower() for item in d.get(name, "").split(",")]
+                assert "*" not in items and refused.lower() not in items, f"{name} covers the refused {refused!r}: {dict(d)}"
         else:
             assert d.status == 403 and not any(n.startswith("Access-Control-Allow-") for n in d), dict(d)
 

@@ -20,10 +20,12 @@ from django.conf import settings
 from django.core.checks import Error
 from django.core.signals import setting_changed
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 
 from cors_core import ConfigProblem, Decision, InsecureConfiguration, Policy, PolicyError, PolicySet, decision_without_origin
 from cors_core.paths import MAX_REGEX_PATH_LENGTH
 from cors_core.redos import backtracking_problem
+from cors_core.refusal_log import ReportCallback, check_report_only, policy_label
 
 from .conf import conf, setting_name
 from .signals import check_request_enabled
@@ -109,6 +111,9 @@ class Config:
     no_origin_vary: tuple[str, ...] = field(init=False, default=())
     #: ``no_origin`` as entries of Django's header store ({lower name: (name, value)}), Vary included.
     no_origin_store: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
+    #: CORS_REPORT_ONLY_POLICY and CORS_REPORT_ONLY_CALLBACK: the candidate compared on every CORS request, and who is told.
+    report_only: Policy | PolicySet | None = field(init=False, default=None)
+    on_report: ReportCallback | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         policy = self.policy
@@ -131,6 +136,12 @@ class Config:
         if rx is None or (len(request.path_info) <= MAX_REGEX_PATH_LENGTH and rx.match(request.path_info)):
             return policy
         return policy if _signal_says_yes(request) else None
+
+    def label(self, request: HttpRequest) -> str:
+        """Which setting's policy applied to *request* (for the log's ``cors_policy``)."""
+        if self.compat:
+            return "CORS_* settings"
+        return policy_label(self.policy, request.path_info, "CORS_POLICY")
 
     def vary_names(self, names: tuple[str, ...]) -> tuple[str, ...]:
         """The Vary names to merge; lowercase in settings mode ("origin", as django-cors-headers writes it)."""
@@ -214,6 +225,28 @@ def _is_list(value: object) -> bool:
 
 def load() -> tuple[Config | None, list[Error]]:
     """Build the configuration from the current settings: (config, []) or (None, every problem found)."""
+    config, errors = _load_enforced()
+    report_only, on_report = conf.CORS_REPORT_ONLY_POLICY, conf.CORS_REPORT_ONLY_CALLBACK
+    if isinstance(on_report, str):
+        try:
+            on_report = import_string(on_report)
+        except ImportError as exc:
+            problem = f"CORS_REPORT_ONLY_CALLBACK {on_report!r} cannot be imported: {exc}."
+            errors.append(_err("E109", problem, "Give the dotted path of a function, e.g. 'myproject.cors.report'."))
+            on_report = None
+    try:
+        check_report_only(report_only, on_report, "CORS_REPORT_ONLY_POLICY", "CORS_REPORT_ONLY_CALLBACK")
+    except TypeError as exc:
+        errors.append(_err("E108", f"{exc}.", "e.g. CORS_REPORT_ONLY_POLICY = Policy(['https://app.example.com'])"))
+    if errors:
+        return None, errors
+    if config is not None:
+        config.report_only, config.on_report = report_only, on_report
+    return config, errors
+
+
+def _load_enforced() -> tuple[Config | None, list[Error]]:
+    """The enforced configuration: CORS_POLICY, or the django-cors-headers settings."""
     policy_setting = conf.CORS_POLICY
     if policy_setting is not None:
         return _from_policy_setting(policy_setting)

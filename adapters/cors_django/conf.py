@@ -86,4 +86,15 @@ class Settings:
         return _setting("CORS_POLICY_OPTIONS", None, {})
 
 
+    @property
+    def CORS_REPORT_ONLY_POLICY(self) -> Any:
+        """A candidate ``cors_core.Policy`` or ``PolicySet``: logged where it would decide otherwise, never enforced."""
+        return _setting("CORS_REPORT_ONLY_POLICY", None, None)
+
+    @property
+    def CORS_REPORT_ONLY_CALLBACK(self) -> Any:
+        """``on_report(enforced, candidate)``, or its dotted import path: told of every request the candidate disagrees on."""
+        return _setting("CORS_REPORT_ONLY_CALLBACK", None, None)
+
+
 conf = Settings()

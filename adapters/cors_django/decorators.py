@@ -15,9 +15,10 @@ from typing import Any, TypeVar
 from asgiref.sync import iscoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 
-from cors_core import Policy, RequestKind, decide
+from cors_core import Decision, Policy, RequestKind, decide
 
 from ._http import apply, preflight_response, request_meta
+from ._log import LOG
 
 V = TypeVar("V", bound=Callable[..., Any])
 
@@ -29,18 +30,27 @@ def decorated_views() -> int:
     return _decorated
 
 
+def _log_refusal(request: HttpRequest, decision: Decision) -> None:
+    """Without the middleware, the decorated view logs its own refusals on ``cors_core.django``."""
+    if not decision.allowed and decision.kind is not RequestKind.NOT_CORS and LOG.enabled():
+        match = getattr(request, "resolver_match", None)
+        LOG.refused(decision, f"@cors view {match.view_name!r}" if match is not None else "@cors view")
+
+
 def _preflight(request: HttpRequest, policy: Policy) -> HttpResponseBase | None:
     if request.method != "OPTIONS":
         return None
     decision = decide(request_meta(request), policy)
     if decision.kind is not RequestKind.PREFLIGHT:
         return None
+    _log_refusal(request, decision)
     return preflight_response(decision, decision.status or policy.preflight_status, decision.vary)
 
 
 def _finish(request: HttpRequest, response: HttpResponseBase, policy: Policy) -> HttpResponseBase:
     decision = decide(request_meta(request), policy)
     apply(response, decision, decision.vary)
+    _log_refusal(request, decision)
     return response
 
 

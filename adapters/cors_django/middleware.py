@@ -21,6 +21,7 @@ from cors_core import Decision, Policy, RequestKind, decide
 from . import _config
 from ._config import Config, cached, current_request
 from ._http import _OWNED, apply, preflight_response, request_meta
+from ._log import LOG
 from .decorators import decorated_views
 from .signals import check_request_enabled
 
@@ -33,6 +34,31 @@ ACCESS_CONTROL_ALLOW_METHODS = "access-control-allow-methods"
 ACCESS_CONTROL_MAX_AGE = "access-control-max-age"
 ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK = "access-control-request-private-network"
 ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK = "access-control-allow-private-network"
+
+
+_NOT_CORS = RequestKind.NOT_CORS
+
+
+def _view_label(request: HttpRequest) -> str:
+    """``@cors view 'name'`` for the log; a preflight is answered before routing, so it is routed here (only when logged)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return "@cors view"
+    return f"@cors view {match.view_name!r}"
+
+
+def _watch(request: HttpRequest, decision: Decision, config: Config, view: bool = False) -> None:
+    """Log a refusal (when ``cors_core.django`` is on) and compare with the report-only candidate (when set)."""
+    if not decision.allowed and decision.kind is not _NOT_CORS and LOG.enabled():
+        LOG.refused(decision, _view_label(request) if view else config.label(request))
+    candidate = config.report_only
+    if candidate is not None and "HTTP_ORIGIN" in request.META:
+        meta = request_meta(request)
+        label = _view_label(request) if view else config.label(request)
+        LOG.compare(meta, decision, decide(meta, candidate), label, config.on_report)
 
 
 def current_config() -> Config:
@@ -138,6 +164,8 @@ class CorsMiddleware:
         else:
             decision = decide(request_meta(request), policy)
             apply(response, decision, decision.vary)
+        if not decision.allowed or config.report_only is not None:
+            _watch(request, decision, config)
         return response
 
     def _before(self, request: HttpRequest) -> HttpResponseBase | None:
@@ -153,6 +181,7 @@ class CorsMiddleware:
         if view_policy is not None:
             decision = decide(request_meta(request), view_policy)
             if decision.kind is RequestKind.PREFLIGHT:
+                _watch(request, decision, config, view=True)
                 return preflight_response(decision, decision.status or view_policy.preflight_status, decision.vary)
             return None
         if policy is None:
@@ -160,6 +189,7 @@ class CorsMiddleware:
         decision = self._decide(request, policy, config)
         if decision.kind is not RequestKind.PREFLIGHT:
             return None
+        _watch(request, decision, config)
         vary = config.vary_names(decision.vary) if config.compat else decision.vary
         return preflight_response(decision, decision.status or policy.preflight_status, vary)
 
@@ -171,6 +201,7 @@ class CorsMiddleware:
         if view_policy is not None:
             decision = decide(request_meta(request), view_policy)
             apply(response, decision, decision.vary)
+            _watch(request, decision, current_config(), view=True)
             return response
         config = current_config()
         if config.compat and config.urls_regex is not None and check_request_enabled.receivers:
@@ -187,6 +218,7 @@ class CorsMiddleware:
             return response
         decision = self._decide(request, policy, config)
         apply(response, decision, config.vary_names(decision.vary))
+        _watch(request, decision, config)
         return response
 
     @staticmethod

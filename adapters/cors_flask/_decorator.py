@@ -13,8 +13,10 @@ from flask import Flask, current_app, request
 from flask.wrappers import Response
 
 from cors_core import InsecureConfiguration, Policy, PolicyError, PolicySet, RequestKind, decide
+from cors_core.refusal_log import policy_label
 
 from ._apply import apply_decision, preflight_response
+from ._log import LOG
 from ._translate import check_names, merge, policy_from_options
 from .core import FLASK_CORS_EVALUATED
 
@@ -139,6 +141,8 @@ def cross_origin(*, policy: Policy | PolicySet | None = None, **options: Any) ->
             req = request._get_current_object()  # type: ignore[attr-defined]
             layer_applies = ENVIRON_KEY in req.environ  # CORS(app) is installed and decided with this view's policy
             decision = None if layer_applies else decide(request_meta(req.environ, req.path), config.policy(app))
+            if decision is not None and not decision.allowed and decision.kind is not RequestKind.NOT_CORS and LOG.enabled():
+                LOG.refused(decision, policy_label(config.policy(app), req.path, f"@cross_origin view {req.endpoint!r}"))
             if decision is not None and decision.kind is RequestKind.PREFLIGHT:
                 response = preflight_response(app, decision)
             else:

@@ -19,8 +19,10 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import MethodNotAllowed
 
 from cors_core import Decision, Policy, PolicySet, RequestKind, decide, decision_without_origin
+from cors_core.refusal_log import OUT_OF_SCOPE, ReportCallback, check_report_only, policy_label
 
 from ._decorator import ENVIRON_KEY, VIEW_ATTR
+from ._log import LOG
 from ._translate import check_names, policy_set_from_options
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 _EXTENSION_KEY = "cors_flask"
 _OUT_OF_SCOPE = RequestKind.OUT_OF_SCOPE
+_NOT_CORS = RequestKind.NOT_CORS
 _PREFLIGHT = RequestKind.PREFLIGHT
 
 
@@ -48,6 +51,8 @@ class _AppState:
         self.no_origin: Decision | None = None  # the core's shared answer to requests without Origin under `policy`
         self.no_origin_pairs: tuple[tuple[str, str], ...] | None = None  # its headers, ready to append
         self.blueprints: dict[str, tuple[Policy | PolicySet, str]] = {}  # registered name -> (policy, url_prefix)
+        self.report_only: Policy | PolicySet | None = None  # the candidate policy, compared on every CORS request
+        self.on_report: ReportCallback | None = None
         self._views = app.view_functions
         # (len(view_functions) when last scanned, whether a @cross_origin view was found): one tuple, published in
         # one assignment, so that no thread ever sees a new count with the old answer.
@@ -95,33 +100,37 @@ class _AppState:
 
     def policy_for(self, environ: WSGIEnvironment, path: str) -> Policy | PolicySet | None:
         """Which policy speaks for this request: its view's decorator, its blueprint's CORS, or the app's."""
+        return self.policy_and_label(environ, path)[0]
+
+    def policy_and_label(self, environ: WSGIEnvironment, path: str) -> tuple[Policy | PolicySet | None, str]:
+        """``policy_for``, with where that policy was configured (for the log's ``cors_policy``)."""
         if self.route_scoped():
             endpoint = self._endpoint(environ)
             if endpoint is not None:
                 view_cors = getattr(self._views.get(endpoint), VIEW_ATTR, None)
                 if view_cors is not None:
-                    return view_cors.policy(self.app)  # type: ignore[no-any-return]
-            found = self._blueprint_policy(endpoint, path)
+                    return view_cors.policy(self.app), f"@cross_origin view {endpoint!r}"
+            found, name = self._blueprint_policy(endpoint, path)
             if found is not None:
-                return found
+                return found, f"CORS(blueprint {name!r})"
         for policy in self.app_policies:
             if isinstance(policy, Policy) or policy.policy_for(path) is not None:
-                return policy
-        return None
+                return policy, "CORS(app)"
+        return None, ""
 
-    def _blueprint_policy(self, endpoint: str | None, path: str) -> Policy | PolicySet | None:
+    def _blueprint_policy(self, endpoint: str | None, path: str) -> tuple[Policy | PolicySet | None, str]:
         if endpoint is not None:
             name = endpoint.rpartition(".")[0]
             while name:  # innermost blueprint first
                 entry = self.blueprints.get(name)
                 if entry is not None:
-                    return entry[0]
+                    return entry[0], name
                 name = name.rpartition(".")[0]
-            return None
-        for policy, prefix in self.blueprints.values():  # unrouted path: the blueprint whose url_prefix holds it
+            return None, ""
+        for name, (policy, prefix) in self.blueprints.items():  # unrouted path: the blueprint whose url_prefix holds it
             if prefix and (path == prefix or path.startswith(prefix.rstrip("/") + "/")):
-                return policy
-        return None
+                return policy, name
+        return None, ""
 
 
 class _CORSLayer:
@@ -136,6 +145,8 @@ class _CORSLayer:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         state = self.state
         policy = state.policy
+        if state.report_only is not None and "HTTP_ORIGIN" in environ:
+            self._compare(environ)
         seen, decorated = state.scan
         if policy is None or state.blueprints or decorated or len(state._views) != seen:
             path = _flask_path(environ)
@@ -152,11 +163,29 @@ class _CORSLayer:
         kind = decision.kind
         if kind is _OUT_OF_SCOPE:
             return self.wrapped(environ, start_response)
+        if not decision.allowed and kind is not _NOT_CORS and LOG.enabled():
+            LOG.refused(decision, self._label(environ, policy))
         if kind is _PREFLIGHT:  # answered here: no before_request, no view, no auth
             return answer_preflight(decision, start_response)
         if state.scan[1]:
             environ[ENVIRON_KEY] = decision  # tells @cross_origin that its headers are applied here
         return serve(self.wrapped, environ, start_response, decision)
+
+
+    def _label(self, environ: WSGIEnvironment, policy: Policy | PolicySet) -> str:
+        """Where the policy of a refused request was configured: only worked out when the refusal is logged."""
+        path = _flask_path(environ)
+        return policy_label(policy, path, self.state.policy_and_label(environ, path)[1] or "CORS(app)")
+
+    def _compare(self, environ: WSGIEnvironment) -> None:
+        """Report-only: the enforced decision as the layer (or a @cross_origin view) makes it, against the candidate's."""
+        state = self.state
+        path = _flask_path(environ)
+        meta = request_meta(environ, path)
+        policy, label = state.policy_and_label(environ, path)
+        enforced = OUT_OF_SCOPE if policy is None else decide(meta, policy)
+        candidate = decide(meta, state.report_only)  # type: ignore[arg-type]  # the caller checked it is set
+        LOG.compare(meta, enforced, candidate, policy_label(policy, path, label) if policy is not None else "none", state.on_report)
 
 
 class CORS:
@@ -168,18 +197,31 @@ class CORS:
     ``send_wildcard``, ``vary_header``, ``always_send``, ``automatic_options``,
     ``intercept_exceptions``. Precedence: resource options > init_app kwargs > constructor kwargs >
     ``app.config['CORS_*']`` > defaults. Or pass ``policy=`` a cors_core Policy or PolicySet.
+    ``report_only=`` a candidate Policy or PolicySet (app-wide) logs, on ``cors_core.flask``, each CORS
+    request it would decide otherwise, and calls ``on_report(enforced, candidate)`` if given.
     The configuration is validated and translated when it is installed; problems raise
     :class:`cors_core.PolicyError` with flask-cors option names and a fix for each.
     """
 
-    def __init__(self, app: Flask | Blueprint | None = None, *, policy: Policy | PolicySet | None = None, **options: Any) -> None:
+    def __init__(
+        self,
+        app: Flask | Blueprint | None = None,
+        *,
+        policy: Policy | PolicySet | None = None,
+        report_only: Policy | PolicySet | None = None,
+        on_report: ReportCallback | None = None,
+        **options: Any,
+    ) -> None:
         check_names(options, "")
         if policy is not None and options:
             raise TypeError("CORS(policy=...) takes no other options: the policy already says everything")
         if policy is not None and not isinstance(policy, (Policy, PolicySet)):
             raise TypeError(f"policy must be a cors_core Policy or PolicySet, not {type(policy).__name__}")
+        check_report_only(report_only, on_report, "CORS(report_only=...)", "CORS(on_report=...)")
         self._options = options
         self._policy = policy
+        self._report_only = report_only
+        self._on_report = on_report
         if app is not None:
             self.init_app(app)
 
@@ -189,10 +231,15 @@ class CORS:
         if self._policy is not None and options:
             raise TypeError("CORS(policy=...) takes no other options in init_app either")
         if isinstance(app, Blueprint):
+            if self._report_only is not None:
+                raise TypeError("report_only covers the whole app: pass it to CORS(app, report_only=...), not to a blueprint's CORS")
             self._init_blueprint(app, options)
             return
         policy = self._policy or policy_set_from_options(app.config, self._options, options)
-        _AppState.of(app).add_app_policy(policy)
+        state = _AppState.of(app)
+        state.add_app_policy(policy)
+        if self._report_only is not None:
+            state.report_only, state.on_report = self._report_only, self._on_report
         for view in list(app.view_functions.values()):  # @cross_origin views registered by now: their config is complete
             view_cors = getattr(view, VIEW_ATTR, None)
             if view_cors is not None:

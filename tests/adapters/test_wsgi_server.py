@@ -57,9 +57,15 @@ def test_preflight_over_http_never_reaches_the_app(serve: Serve, fetch: Fetch, s
     assert ok.get("Access-Control-Allow-Headers") == "x-token"
     assert ok.get("Access-Control-Max-Age") == "60"
     assert ok.get("Vary") == PREFLIGHT_VARY
-    refused = fetch(port, "OPTIONS", "/private/resource", [("Origin", ORIGIN), ("Access-Control-Request-Method", "DELETE")])
+    other = [("Origin", "https://elsewhere.example"), ("Access-Control-Request-Method", "PUT")]
+    refused = fetch(port, "OPTIONS", "/private/resource", other)
     assert (refused.status, refused.body, refused.get("Content-Length")) == (403, b"", "0")
     assert refused.get("Access-Control-Allow-Origin") is None
+    # R23 revised: the allowed origin asking for an unlisted method gets the ok status, naming only PUT
+    step = fetch(port, "OPTIONS", "/private/resource", [("Origin", ORIGIN), ("Access-Control-Request-Method", "DELETE")])
+    assert (step.status, step.body) == (POLICY.preflight_status, b"")
+    assert (step.get("Access-Control-Allow-Origin"), step.get("Access-Control-Allow-Methods")) == (ORIGIN, "PUT")
+    assert step.get("Access-Control-Max-Age") is None
     assert app.calls == []
 
 

@@ -99,6 +99,8 @@ class Call:
     hidden: tuple[str, ...] = ()  # response header names the script cannot read
     body_has: str = ""  # text the script must find in the body
     origin_after_redirect: str = ""  # the Origin sent after a cross-origin redirect ("null"), if one happens
+    culprit: str = ""  # when refused: what the browser's console blames, a key of CULPRITS (R23)
+    culprit_name: str = ""  # the method or header name the console names, for "method" and "header"
 
     def wire_headers(self) -> tuple[tuple[str, str], ...]:
         """The request headers as the browser sends them (a string body implies text/plain)."""
@@ -124,7 +126,23 @@ class Case:
 _JSON = (("Content-Type", "application/json"),)
 _CUSTOM = (("X-Custom", "hello"),)
 _AUTH = (("Authorization", "Bearer t0ken"),)
-_REFUSED = {"ok": False, "status": None}
+#: What a refusal can be blamed on: the first check of the browser's (Fetch CORS check, then CORS-preflight
+#: fetch step 7) that fails. Each browser's console words them its own way (``_chromium.CONSOLE``).
+CULPRITS = {
+    "origin": "no Access-Control-Allow-Origin header for the page's origin",
+    "credentials": "credentialed request, no Access-Control-Allow-Credentials: true",
+    "star-with-credentials": "credentialed request answered Access-Control-Allow-Origin: *",
+    "method": "the method is not in Access-Control-Allow-Methods",
+    "header": "a request header is not in Access-Control-Allow-Headers",
+}
+
+
+def _refused(culprit: str, name: str = "") -> dict[str, Any]:
+    """The call fails, and the console must blame *culprit* (and name *name*, for a method or header)."""
+    return {"ok": False, "status": None, "culprit": culprit, "culprit_name": name}
+
+
+_REFUSED = _refused("origin")
 
 CASES: tuple[Case, ...] = (
     # Simple requests: no preflight; a refusal only hides the answer, the app still ran (R37).
@@ -141,20 +159,20 @@ CASES: tuple[Case, ...] = (
     Case("json-post", "JSON POST: preflight, Content-Type allowed", "R21, R22", "basic",
          (Call(method="POST", body="{}", headers=_JSON, preflight=True),)),
     Case("json-post-refused", "JSON POST: Content-Type not allowed, app never called", "R21, R23", "putonly",
-         (Call(method="POST", body="{}", headers=_JSON, preflight=True, reached=False, **_REFUSED),)),
+         (Call(method="POST", body="{}", headers=_JSON, preflight=True, reached=False, **_refused("header", "content-type")),)),
     Case("custom-header", "custom request header allowed", "R21", "basic",
          (Call(headers=_CUSTOM, preflight=True, body_has='"x-custom": "hello"'),)),
     Case("custom-header-refused", "custom request header not allowed", "R21, R23", "putonly",
-         (Call(headers=_CUSTOM, preflight=True, reached=False, **_REFUSED),)),
+         (Call(headers=_CUSTOM, preflight=True, reached=False, **_refused("header", "x-custom")),)),
     Case("put", "PUT allowed", "R18", "basic", (Call(method="PUT", body="x", preflight=True),)),
     Case("delete", "DELETE allowed", "R18", "basic", (Call(method="DELETE", preflight=True),)),
     Case("patch", "PATCH allowed", "R18", "basic", (Call(method="PATCH", body="x", preflight=True),)),
     Case("delete-refused", "DELETE not in allow_methods", "R18, R23", "putonly",
-         (Call(method="DELETE", preflight=True, reached=False, **_REFUSED),)),
+         (Call(method="DELETE", preflight=True, reached=False, **_refused("method", "DELETE")),)),
     Case("put-lowercase", "fetch method 'put' is normalised to PUT", "R18; Fetch 'normalize a method'", "putonly",
          (Call(method="put", body="x", preflight=True, body_has='"PUT"'),)),
     Case("patch-lowercase-refused", "fetch method 'patch' stays lower-case; PATCH does not match it", "R18", "basic",
-         (Call(method="patch", body="x", preflight=True, reached=False, **_REFUSED),)),
+         (Call(method="patch", body="x", preflight=True, reached=False, **_refused("method", "patch")),)),
     Case("patch-lowercase-listed", "'patch' listed verbatim is allowed (frameworks then upper-case it)", "R18", "lower",
          (Call(method="patch", body="x", preflight=True, body_has='"PATCH"'),)),
     # Credentials.
@@ -168,10 +186,16 @@ CASES: tuple[Case, ...] = (
     Case("credentials-cross-site", "credentials to the cross-site API name: CORS allows reading, but the SameSite=Lax "
          "cookie is neither stored nor sent", "R12; RFC 6265bis SameSite", "creds",
          (Call(route="login", credentials=True), Call(route="whoami", credentials=True, body_has='"cookie": ""'))),
+    Case("credentials-header-refused", "credentialed fetch from a listed origin with a header the policy lacks: the console "
+         "names the header, not the credentials", "R12, R21, R23", "creds",
+         (Call(credentials=True, api="name", headers=_CUSTOM, preflight=True, reached=False, **_refused("header", "x-custom")),)),
+    Case("credentials-method-refused", "credentialed DELETE from a listed origin, only PUT allowed: the console names DELETE",
+         "R12, R18, R23", "creds",
+         (Call(method="DELETE", credentials=True, api="name", preflight=True, reached=False, **_refused("method", "DELETE")),)),
     Case("credentials-not-allowed", "credentialed fetch, policy without allow_credentials", "R12, R13", "basic",
-         (Call(credentials=True, **_REFUSED),)),
+         (Call(credentials=True, **_refused("credentials")),)),
     Case("credentials-any-origin", "credentialed fetch against an any-origin ('*') policy", "R13, R14", "any",
-         (Call(credentials=True, **_REFUSED),)),
+         (Call(credentials=True, **_refused("star-with-credentials")),)),
     Case("any-origin", "non-credentialed fetch against an any-origin ('*') policy", "R11", "any",
          (Call(visible=(EXPOSED.lower(),), hidden=(HIDDEN.lower(),)),)),
     # Exposed headers.
@@ -184,7 +208,7 @@ CASES: tuple[Case, ...] = (
     # Allow-Headers '*' and Authorization.
     Case("star-custom-header", "allow_headers '*' covers a custom header", "R21", "star", (Call(headers=_CUSTOM, preflight=True),)),
     Case("star-authorization-refused", "allow_headers '*' does not cover Authorization (our server refuses)", "R21", "star",
-         (Call(headers=_AUTH, preflight=True, reached=False, **_REFUSED),)),
+         (Call(headers=_AUTH, preflight=True, reached=False, **_refused("header", "authorization")),)),
     Case("star-authorization-listed", "allow_headers '*' plus Authorization listed", "R21", "starauth",
          (Call(headers=_AUTH, preflight=True, body_has="Bearer t0ken"),)),
     Case("chromium-star-covers-authorization", "hand-written preflight answer 'Allow-Headers: *', script sends Authorization",

@@ -36,6 +36,19 @@ def find_chromium() -> tuple[str | None, str]:
     return None, "no Chromium found (install Debian's package: apt-get install chromium, or set CHROMIUM_PATH)"
 
 
+#: Chromium's console wording for each culprit of ``_cases.CULPRITS`` (``{name}``: the method or header).
+#: The message starts "Access to fetch at ... has been blocked by CORS policy:" and goes on with one of these.
+CONSOLE = {
+    "origin": "No 'Access-Control-Allow-Origin' header is present on the requested resource",
+    "credentials": "The value of the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true'",
+    "star-with-credentials": "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*'",
+    "method": "Method {name} is not allowed by Access-Control-Allow-Methods in preflight response",
+    "header": "Request header field {name} is not allowed by Access-Control-Allow-Headers in preflight response",
+}
+#: What marks a console message as the browser's CORS verdict (other messages, e.g. net::ERR_FAILED, are ignored).
+CONSOLE_MARK = "blocked by CORS policy"
+
+
 def browser_required() -> bool:
     return os.environ.get(REQUIRE_ENV, "") not in ("", "0")
 

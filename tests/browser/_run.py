@@ -3,13 +3,14 @@ on the server (wire exchanges and view hits), for the test to judge afterwards."
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from ._apps import Api
 from ._cases import PAGES, Call, Case
-from ._chromium import run_call
+from ._chromium import CONSOLE_MARK, run_call
 from ._servers import TOKEN, Exchange
 
 
@@ -22,6 +23,7 @@ class CallRun:
     seen: dict[str, Any]
     wire: list[Exchange]
     hits: list[tuple[str, str]]
+    console: tuple[str, ...] = ()  # the page's console messages while the call ran
 
     @property
     def preflights(self) -> list[Exchange]:
@@ -60,6 +62,8 @@ async def play(browser: Any, case: Case, api: Api) -> CaseRun:
     context = await browser.new_context()
     try:
         page = await context.new_page()
+        console: list[str] = []
+        page.on("console", lambda message: console.append(message.text))
         page.set_default_timeout(15_000)
         await page.goto(page_url)
         target = page.main_frame.child_frames[0] if sandboxed else page
@@ -69,12 +73,23 @@ async def play(browser: Any, case: Case, api: Api) -> CaseRun:
             host = "127.0.0.1" if call.api == "ip" else "localhost"
             # Calls share a URL only where a preflight-cache case needs it (the cache is keyed by URL).
             query = f"{TOKEN}={token}" + ("" if case.reuse_url else f"&n={index}")
-            wire_before, hits_before = len(recorder.wire(token)), len(recorder.hits(token))
+            wire_before, hits_before, console_before = len(recorder.wire(token)), len(recorder.hits(token)), len(console)
             seen = await run_call(target, {
                 "url": f"http://{host}:{api.ports.api}{path}?{query}", "method": call.method, "headers": list(call.headers),
                 "body": call.body, "credentials": call.credentials, "via": call.via,
             })
-            runs.append(CallRun(call, path, seen, recorder.wire(token)[wire_before:], recorder.hits(token)[hits_before:]))
+            if not seen["ok"]:
+                await _console_settled(console, console_before)
+            runs.append(CallRun(call, path, seen, recorder.wire(token)[wire_before:], recorder.hits(token)[hits_before:],
+                                tuple(console[console_before:])))
         return CaseRun(page_origin(page_url, sandboxed), runs)
     finally:
         await context.close()
+
+
+async def _console_settled(console: list[str], before: int, wait: float = 5.0) -> None:
+    """Wait (a little, at most *wait* s) for the CORS message of a failed call: it may arrive after the script's error."""
+    for _ in range(int(wait / 0.05)):
+        if any(CONSOLE_MARK in text for text in console[before:]):
+            return
+        await asyncio.sleep(0.05)

@@ -25,7 +25,9 @@ _INTRO = """\
 served from one origin and the API from another, both by real servers on loopback. For every call the
 test checks four things against the expectation in the table:
 
-1. **Chromium**: could the script read the response, with which status, and which headers could it see.
+1. **Chromium**: could the script read the response, with which status, and which headers could it see;
+   when it could not, the console's CORS message must blame the expected culprit: the origin, the
+   credentials, or the method or header by name (so a developer edits the right setting).
 2. **The server's record**: whether a preflight was sent, and whether the actual request reached the app.
 3. **`cors_core.testing.simulate()`** on the same policy predicts the same outcome.
 4. **The oracle on the real bytes**: `check_preflight`, `check_actual` and `exposed_headers`, applied to
@@ -82,7 +84,8 @@ def _outcome_text(call: Call) -> str:
             read += "; not " + ", ".join(call.hidden)
         steps.append(read)
     else:
-        steps.append("script gets a network error")
+        blamed = f"{call.culprit} {call.culprit_name}" if call.culprit_name else call.culprit
+        steps.append(f"script gets a network error; the console blames the {blamed}")
     return "; ".join(steps)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ._cases import CASES
+from ._cases import CASES, CULPRITS
+from ._chromium import CONSOLE
 from .make_case_table import DOC, render
 
 
@@ -20,3 +21,14 @@ def test_every_case_is_in_the_table() -> None:
 def test_case_ids_are_unique() -> None:
     ids = [case.id for case in CASES]
     assert len(ids) == len(set(ids))
+
+
+def test_every_refused_call_says_what_the_console_blames() -> None:
+    """R23: each refusal names its culprit, in words every browser's table (``_chromium.CONSOLE``) has."""
+    for case in CASES:
+        for call in case.calls:
+            if call.ok:
+                assert not call.culprit, case.id
+                continue
+            assert call.culprit in CULPRITS and call.culprit in CONSOLE, case.id
+            assert bool(call.culprit_name) is (call.culprit in ("method", "header")), case.id

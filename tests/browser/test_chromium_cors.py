@@ -1,7 +1,7 @@
 """Every case of ``_cases`` in headless Chromium, once per adapter, checked against the oracle too.
 
 For each call of a case, four views must tell the case's story: Chromium's (could the script read
-the answer, its status and visible headers), the server's record (was a preflight sent, did the
+the answer, its status and visible headers, and what its console blamed), the server's record (was a preflight sent, did the
 request reach the app), ``simulate()`` on the policy, and ``check_preflight``/``check_actual``/
 ``exposed_headers`` run on the bytes the server really sent.
 """
@@ -16,6 +16,7 @@ from cors_core.testing import BrowserRequest, check_actual, check_preflight, exp
 
 from ._apps import Api
 from ._cases import CASES, CHROMIUM_STRICT_AUTHORIZATION, Case
+from ._chromium import CONSOLE, CONSOLE_MARK
 from ._routes import REDIRECT_TARGET
 from ._run import CallRun, CaseRun
 
@@ -44,6 +45,16 @@ def _check_browser(label: str, case: Case, run: CallRun) -> None:
     for name in call.hidden:
         assert name not in visible, f"{label}: {name} should be hidden; script saw {sorted(visible)}"
     assert call.body_has in seen["body"], f"{label}: body {seen['body']!r} lacks {call.body_has!r}"
+
+
+def _check_console(label: str, run: CallRun) -> None:
+    """R23: the console's CORS message names the culprit the case expects (origin, credentials, method, header)."""
+    verdicts = [text for text in run.console if CONSOLE_MARK in text]
+    if run.call.ok:
+        assert not verdicts, f"{label}: CORS error in the console of a call that worked: {verdicts}"
+        return
+    expected = CONSOLE[run.call.culprit].format(name=run.call.culprit_name)
+    assert len(verdicts) == 1 and expected in verdicts[0], f"{label}: console should say {expected!r}; it said {verdicts}"
 
 
 def _check_wire_oracle(label: str, case: Case, req: BrowserRequest, run: CallRun) -> None:
@@ -95,6 +106,7 @@ def test_browser_case(case: Case, api: Api, case_runs: dict[str, CaseRun | BaseE
             sent = exchange.headers.get("origin")
             assert sent == expected, f"{label}: exchange {position} sent Origin {sent!r}, expected {expected!r}"
         _check_browser(label, case, run)
+        _check_console(label, run)
         req = BrowserRequest(result.origin, run.call.method, run.call.wire_headers(), run.call.credentials, path=run.path)
         _check_wire_oracle(label, case, req, run)
         if case.policy != "raw":

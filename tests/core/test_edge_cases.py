@@ -194,7 +194,8 @@ def row_acrh_literal_star() -> None:
     """
     for policy in (ANY_HEADERS, BASE, CREDS_ALL):
         d = preflight(policy, origin=EX, method="PUT", headers="x-foo,*")
-        assert not d.allowed and allow_star_headers(d) == []
+        assert not d.allowed  # R23 revised: an ok answer for the allowed origin, but no '*' in what it lists
+        assert "*" not in items(d.get("Access-Control-Allow-Methods", "")) + items(d.get("Access-Control-Allow-Headers", ""))
     assert not preflight(CREDS_ALL, origin=EX, method="*").allowed
 
 

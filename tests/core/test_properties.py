@@ -216,7 +216,10 @@ def test_decision_allowed_matches_the_intent(policy: Policy | PolicySet, data: s
     # Private network access is not a reason to refuse (R26): it only adds Access-Control-Allow-Private-Network.
     as_preflight = BrowserRequest(req.origin, req.method, req.headers, chosen.allow_credentials, True, False, req.path)
     assert d.allowed is intended(chosen, as_preflight), d
-    pna = d.allowed and req.private_network and chosen.allow_private_network
+    # R23 revised: a method or header refusal of an allowed origin grants private network access too, so that
+    # the browser's check reaches (and names) the method or header
+    step = d.allowed or d.reason in ("method-not-allowed", "header-not-allowed")
+    pna = step and req.private_network and chosen.allow_private_network
     assert ("Access-Control-Allow-Private-Network" in d) is pna
     a = decide(RequestMeta(req.method, req.path, req.origin, None, None, None, 1), policy)
     assert a.allowed is intended_origin(chosen, req.origin)
@@ -293,7 +296,9 @@ def test_no_wildcard_anywhere_with_credentials(policy: Policy | PolicySet, meta:
 
 @given(policies_or_sets(), request_metas())
 def test_refusals_carry_no_allow_headers_and_dynamic_answers_vary(policy: Policy | PolicySet, meta: RequestMeta) -> None:
-    """R23 (a refused preflight has no Access-Control-Allow-*, status 403) and R30 (Vary: Origin when dynamic)."""
+    """R23 revised (a preflight refused for its origin or malformed input has no Access-Control-Allow-*, status 403;
+    one from an allowed origin refused for its method or a header is ok, names neither '*' nor the refused name, and
+    carries no Max-Age) and R30 (Vary: Origin when dynamic)."""
     d = decide(meta, policy)
     chosen = _policy_for(policy, meta.path)
     if d.kind is RequestKind.OUT_OF_SCOPE:
@@ -301,8 +306,14 @@ def test_refusals_carry_no_allow_headers_and_dynamic_answers_vary(policy: Policy
         return
     assert chosen is not None
     if d.kind is RequestKind.PREFLIGHT:
-        assert d.status == (chosen.preflight_status if d.allowed else 403)
-        if not d.allowed:
+        step = d.reason in ("method-not-allowed", "header-not-allowed")
+        assert d.status == (chosen.preflight_status if d.allowed or step else 403)
+        if step:
+            assert d["Access-Control-Allow-Origin"] in ("*", meta.origin) and "Access-Control-Max-Age" not in d
+            for name in ("Access-Control-Allow-Methods", "Access-Control-Allow-Headers"):
+                listed = [item.lower() for item in d.get(name, "").split(", ")]
+                assert "*" not in listed and d._detail.lower() not in listed, dict(d)
+        elif not d.allowed:
             assert not [n for n in d if n.startswith("Access-Control-Allow-")]
     else:
         assert d.status is None

@@ -59,8 +59,9 @@ def test_allowed_and_not_cors_and_out_of_scope_say_so() -> None:
     assert "no CORS policy" in d.message and d.fix
 
 
-def test_debug_header_carries_only_the_reason_code() -> None:
+def test_debug_header_carries_only_the_reason_code_and_a_validated_name() -> None:
     debug = P.replace(debug=True)
-    assert preflight(debug, method="DELETE")["X-CORS-Reason"] == "method-not-allowed"
+    assert preflight(debug, method="DELETE")["X-CORS-Reason"] == "method-not-allowed; name=DELETE"  # R23 revised
+    assert preflight(debug, method="DEL\r\nETE")["X-CORS-Reason"] == "method-malformed"
     assert actual(debug)["X-CORS-Reason"] == "allowed"
     assert "X-CORS-Reason" not in preflight(P, method="DELETE")  # off by default

@@ -1,8 +1,9 @@
 """The hostile-input table: malformed or hostile requests, each with the answer it must get (R5-R10, R18-R23, R35, R36).
 
 ``ALLOWED``: Access-Control-Allow-Origin is the Origin bytes, with -Credentials. ``REFUSED``: no
-Access-Control-Allow-* header at all (a preflight gets 403). ``NOT_CORS``: not a CORS request, no
-CORS header. Whether the request is a preflight (answered without the app) follows R1 from the
+Access-Control-Allow-* header at all (a preflight gets 403). ``STEP_REFUSED``: a preflight from the allowed
+origin whose method or a header is refused: an ok status, the Origin and -Credentials, and only what is
+allowed. ``NOT_CORS``: not a CORS request, no CORS header. Whether the request is a preflight (answered without the app) follows R1 from the
 fields as the application sees them.
 """
 
@@ -14,6 +15,8 @@ from cors_core import Policy
 
 ORIGIN = "https://app.example.com"
 ALLOWED, REFUSED, NOT_CORS = "allowed", "refused", "not-cors"
+#: R23 revised: the origin is allowed but the method or a header is not: an ok answer granting only what is allowed.
+STEP_REFUSED = "step-refused"
 MIB = 1 << 20
 
 POLICY = Policy(
@@ -141,9 +144,9 @@ ROWS: tuple[Row, ...] = (
     origin("megabyte-subdomain", "https://" + "a" * MIB + ".example.org", REFUSED),
     # preflight method (R18)
     preflight("preflight-baseline", ALLOWED),
-    preflight("method-lower-case-unlisted", REFUSED, "put"),
+    preflight("method-lower-case-unlisted", STEP_REFUSED, "put"),
     preflight("method-lower-case-listed", ALLOWED, "patch"),
-    preflight("method-upper-case-of-lower-listed", REFUSED, "PATCH"),
+    preflight("method-upper-case-of-lower-listed", STEP_REFUSED, "PATCH"),
     preflight("method-safelisted-unlisted", ALLOWED, "GET"),
     preflight("method-not-a-token", REFUSED, "GE T"),
     preflight("method-comma-list", REFUSED, "PUT, DELETE"),
@@ -157,9 +160,9 @@ ROWS: tuple[Row, ...] = (
     preflight("method-crlf", REFUSED, "PUT\r\nX-Injected: 1"),
     preflight("method-nul", REFUSED, "PUT\x00"),
     preflight("method-latin-1", REFUSED, "PUT\xe9"),
-    preflight("method-forbidden", REFUSED, "TRACE"),
-    preflight("method-star", REFUSED, "*"),
-    preflight("method-megabyte", REFUSED, "P" * MIB),
+    preflight("method-forbidden", STEP_REFUSED, "TRACE"),
+    preflight("method-star", STEP_REFUSED, "*"),
+    preflight("method-megabyte", STEP_REFUSED, "P" * MIB),
     # preflight request headers (R20, R21, R36)
     preflight("headers-baseline", ALLOWED, "PUT", "x-token,content-type"),
     preflight("headers-mixed-case-spaces", ALLOWED, "PUT", "X-Token , Content-Type"),
@@ -175,9 +178,9 @@ ROWS: tuple[Row, ...] = (
         ALLOWED,
         "OPTIONS",
     ),
-    preflight("headers-unlisted", REFUSED, "PUT", "x-token,x-other"),
-    preflight("headers-authorization-unlisted", REFUSED, "PUT", "authorization"),
-    preflight("headers-star", REFUSED, "PUT", "*"),
+    preflight("headers-unlisted", STEP_REFUSED, "PUT", "x-token,x-other"),
+    preflight("headers-authorization-unlisted", STEP_REFUSED, "PUT", "authorization"),
+    preflight("headers-star", STEP_REFUSED, "PUT", "*"),
     preflight("headers-not-a-token", REFUSED, "PUT", "x token"),
     preflight("headers-crlf", REFUSED, "PUT", "x-token\r\nSet-Cookie: a=b"),
     preflight("headers-nul", REFUSED, "PUT", "x-token\x00"),

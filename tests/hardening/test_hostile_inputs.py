@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ._hostile_table import ALLOWED, NOT_CORS, POLICY, REFUSED, ROWS, Row
+from ._hostile_table import ALLOWED, NOT_CORS, POLICY, REFUSED, ROWS, STEP_REFUSED, Row
 from ._runners import RUNNERS, Answer, environ_for
 
 _ALLOW_PREFIX = "access-control-allow-"
@@ -41,7 +41,19 @@ def check(row: Row, answer: Answer, runner: str) -> None:
         assert answer.getlist("Access-Control-Allow-Origin") == [sent]  # R10, R11: one field, the Origin bytes
         assert answer.getlist("Access-Control-Allow-Credentials") == ["true"]
         if preflight:
-            assert answer.status == 200  # the default preflight_status
+            assert answer.status == POLICY.preflight_status
+    elif row.expect == STEP_REFUSED and preflight:  # R23 revised: the browser's console must name the method or header
+        fields = dict(row.fields)
+        assert answer.status == POLICY.preflight_status
+        assert answer.getlist("Access-Control-Allow-Origin") == [fields["Origin"]]
+        assert answer.getlist("Access-Control-Allow-Credentials") == ["true"]
+        assert not answer.getlist("Access-Control-Max-Age")
+        methods = [m.strip() for m in ",".join(answer.getlist("Access-Control-Allow-Methods")).split(",")]
+        assert "*" not in methods, methods
+        if fields["Access-Control-Request-Method"] not in POLICY.allow_methods:  # refused for its method
+            assert fields["Access-Control-Request-Method"] not in methods, methods
+        listed = {h.strip().lower() for h in ",".join(answer.getlist("Access-Control-Allow-Headers")).split(",")} - {""}
+        assert listed <= {h.lower() for h in POLICY.allow_headers}, listed  # only allowed names, never '*'
     else:
         assert not [n for n in cors if n.startswith(_ALLOW_PREFIX)], cors  # R23
         if preflight:
@@ -56,7 +68,7 @@ def check(row: Row, answer: Answer, runner: str) -> None:
 def test_the_table_is_big_and_ids_unique() -> None:
     assert len(ROWS) >= 60
     assert len({r.id for r in ROWS}) == len(ROWS)
-    assert {r.expect for r in ROWS} == {ALLOWED, REFUSED, NOT_CORS}
+    assert {r.expect for r in ROWS} == {ALLOWED, REFUSED, NOT_CORS, STEP_REFUSED}
 
 
 @pytest.mark.parametrize("runner", sorted(RUNNERS))
