@@ -55,7 +55,8 @@ def preflight_response(decision: Decision, status: int, vary: tuple[str, ...]) -
     """The answer to a preflight, sent instead of calling the view: no body, the decision's headers."""
     response = HttpResponse(status=status)
     apply(response, decision, vary)
-    response.headers["Content-Length"] = "0"
+    if status != 204:  # RFC 9110 8.6: no Content-Length on a 204; without one on other statuses, servers close the connection
+        response.headers["Content-Length"] = "0"
     # Django logs every 4xx ("Forbidden: /api"); a refused preflight is routine traffic that anyone can send,
     # so logging it would let any site fill the logs (and costs ~10 us). The policy's debug header says why.
     response._has_been_logged = True  # type: ignore[attr-defined]  # the flag django.utils.log.log_response checks

@@ -35,4 +35,6 @@ def preflight_response(app: Flask, decision: Decision) -> Response:
     headers = response.headers
     for name, value in decision.headers.items():
         headers.add(name, value)
+    if response.status_code != 204:  # RFC 9110 8.6: no Content-Length on a 204; other statuses say they are empty
+        headers["Content-Length"] = "0"
     return response
