@@ -7,10 +7,9 @@ normalised: browsers send the canonical serialisation, so it is compared byte fo
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import ConfigProblem, InsecureConfiguration, InvalidOrigin
 from .redos import is_catastrophic
@@ -56,14 +55,15 @@ def is_loopback_host(host: str) -> bool:
     """True for ``localhost``, names under ``.localhost``, 127.0.0.0/8 and ``[::1]``."""
     if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
         return True
+    import ipaddress  # here, not at the top: only building a policy needs it, and importing it costs more than the matcher
+
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
 
 
-@dataclass(frozen=True)
-class _Parsed:
+class _Parsed(NamedTuple):  # not a dataclass: importing dataclasses (and inspect) costs more than the whole engine
     scheme: str
     host: str
     port: int | None  # None: default port; -1: any port (":*")
@@ -71,6 +71,8 @@ class _Parsed:
 
 
 def _canonical_host(host: str, option: str, raw: str, problems: list[ConfigProblem]) -> str | None:
+    import ipaddress  # see is_loopback_host
+
     if host.startswith("["):
         if not host.endswith("]"):
             problems.append(InvalidOrigin(option, raw, "the IPv6 address has no closing ']'", "write it as [::1]"))
