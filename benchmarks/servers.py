@@ -9,7 +9,7 @@ per request (the kernel's ``Tcp: PassiveOpens``) and the share of answers that c
 processes used more than ``--max-other-load`` of the machine is marked "disturbed", not reported.
 
     python benchmarks/servers.py                  # every cell, 3 s each (a few minutes)
-    python benchmarks/servers.py --seconds 10     # the published run
+    python benchmarks/servers.py --seconds 10 --rounds 3 --docs   # the published run
     python benchmarks/servers.py --server waitress --framework flask --seconds 1
 
 Writes ``benchmarks/results/servers.json`` and ``servers.md`` (and ``servers.png`` with matplotlib).
@@ -26,12 +26,13 @@ import platform
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -299,6 +300,7 @@ class Options:
     connections: int
     max_other_load: float
     cores: tuple[int | None, int | None]
+    rounds: int = 1
 
 
 def measure_cell(port: int, pids: Sequence[int], sc: Scenario, opt: Options) -> dict[str, Any]:
@@ -311,7 +313,8 @@ def measure_cell(port: int, pids: Sequence[int], sc: Scenario, opt: Options) -> 
     total = [b - a for a, b in zip(cpu0["cpu"], cpu1["cpu"], strict=False)]
     idle = total[3] + total[4]
     steal = total[7] if len(total) > 7 else 0
-    busy = sum(total[:8]) - idle - steal  # guest time is already counted in user
+    irq = total[5] + total[6]  # interrupts, mostly the loopback traffic of this very cell: reported, not counted as other load
+    busy = sum(total[:8]) - idle - steal - irq  # guest time is already counted in user
     server_ticks = srv1 - srv0
     other = max(0, busy - server_ticks - wrk_ticks)
     capacity = wall * TICK * ncpu
@@ -322,9 +325,11 @@ def measure_cell(port: int, pids: Sequence[int], sc: Scenario, opt: Options) -> 
         "rps": round(result["requests"] / (result["duration_us"] / 1e6), 1),
         "cpu_us_per_request": round(server_ticks / TICK / n * 1e6, 2),
         "server_cpu_share": round(server_ticks / (wall * TICK), 3),
+        "new_connections": opens1 - opens0,
         "new_connections_per_request": round((opens1 - opens0) / n, 4),
         "other_load": round(other / capacity, 3),
         "steal": round(steal / capacity, 3),
+        "irq": round(irq / capacity, 3),
         "loadavg_1m": [round(load0, 2), round(os.getloadavg()[0], 2)],
         "disturbed": other / capacity > opt.max_other_load or steal / capacity > 0.02,
     }
@@ -341,31 +346,56 @@ def _available_apps() -> set[str]:
     return set(server_apps.APPS)
 
 
+def combine(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """One cell from its rounds: medians of the rates, times and loads; connections over all requests; disturbed if any round was."""
+    med = {k: statistics.median(r[k] for r in rounds) for k in ("rps", "cpu_us_per_request", "p50_us", "p99_us", "other_load", "steal")}
+    requests = sum(r["requests"] for r in rounds)
+    return {
+        **{k: round(v, 3) for k, v in med.items()},
+        "requests": requests,
+        "new_connections_per_request": round(sum(r["new_connections"] for r in rounds) / max(1, requests), 4),
+        "non_2xx_3xx": sum(r["non_2xx_3xx"] for r in rounds),
+        "socket_errors": sum(r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"] for r in rounds),
+        "disturbed": any(r["disturbed"] for r in rounds),
+        "rounds": rounds,
+    }
+
+
 def run(servers: list[Server], frameworks: set[str], scenarios: list[Scenario], opt: Options, log: Any) -> list[dict[str, Any]]:
+    """Per (server, framework): every variant's server at once; per request, the variants take turns, round by round."""
     apps = _available_apps()
     cells: list[dict[str, Any]] = []
     for server in servers:
         for framework in dict.fromkeys(t.framework for t in TARGETS if t.interface == server.interface and t.framework in frameworks):
+            targets = []
             for target in (t for t in TARGETS if t.framework == framework and t.interface == server.interface):
-                if target.app not in apps:
+                if target.app in apps:
+                    targets.append(target)
+                else:
                     log(f"  {server.name:17} {target.library:26} not available, skipped")
-                    continue
-                with serving(server, target.app, opt.cores[0]) as (port, proc):
-                    pids = _tree(proc.pid)
+            with ExitStack() as stack:
+                running = [(t, *stack.enter_context(serving(server, t.app, opt.cores[0]))) for t in targets]
+                trees = {t.app: _tree(proc.pid) for t, _, proc in running}
+                for _, port, _ in running:
                     run_wrk(port, scenarios[0], 1, opt.cores[1], opt.threads, opt.connections)  # warm-up, not counted
-                    for sc in scenarios:
+                for sc in scenarios:
+                    rounds: dict[str, list[dict[str, Any]]] = {t.app: [] for t in targets}
+                    for _ in range(opt.rounds):
+                        for t, port, _ in running:  # interleaved: a slow moment hits every variant alike
+                            rounds[t.app].append(measure_cell(port, trees[t.app], sc, opt))
+                    for t, port, _ in running:
                         cell = {
                             "server": server.name,
                             "framework": framework,
-                            "variant": target.variant,
-                            "library": target.library,
+                            "variant": t.variant,
+                            "library": t.library,
                             "scenario": sc.name,
                         }
                         cell["probe"] = probe(port, sc)
-                        cell.update(measure_cell(port, pids, sc, opt))
+                        cell.update(combine(rounds[t.app]))
                         cells.append(cell)
                         log(
-                            f"  {server.name:17} {target.library:26} {sc.name:19} {cell['rps']:>9.0f} req/s  "
+                            f"  {server.name:17} {t.library:26} {sc.name:19} {cell['rps']:>9.0f} req/s  "
                             f"{cell['cpu_us_per_request']:>7.1f} µs CPU/req  {cell['new_connections_per_request']:.3f} conn/req  "
                             f"close {cell['probe']['close_share']:.0%}  other load {cell['other_load']:.0%}"
                             + ("  DISTURBED" if cell["disturbed"] else "")
@@ -407,7 +437,7 @@ def meta(opt: Options) -> dict[str, Any]:
         "machine": f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "wrk": wrk[0] if wrk else "?",
-        "load": f"wrk -t{opt.threads} -c{opt.connections}, {opt.seconds:g} s per cell, keep-alive",
+        "load": f"wrk -t{opt.threads} -c{opt.connections}, keep-alive, {opt.rounds} × {opt.seconds:g} s per cell (variants interleaved)",
         "pinning": f"server on core {opt.cores[0]}, wrk on core {opt.cores[1]}"
         if opt.cores[0] is not None
         else "none (fewer than 2 cores)",
@@ -471,6 +501,60 @@ def markdown(cells: list[dict[str, Any]], info: dict[str, Any], show_disturbed: 
     return "\n".join(out) + "\n"
 
 
+def _compact(c: dict[str, Any], show_disturbed: bool) -> str:
+    conns = f"{c['new_connections_per_request']:.2f} conn" + (
+        f", closes {c['probe']['close_share']:.0%}" if c["probe"]["close_share"] else ""
+    )
+    if c["disturbed"] and not show_disturbed:
+        return f"disturbed · {conns}"
+    mark = "† " if c["disturbed"] or c.get("baseline_disturbed") else ""
+    if c["variant"] == "none":
+        return f"{mark}{c['rps']:,.0f}/s · {c['cpu_us_per_request']:.0f} µs · {conns}"
+    return f"{mark}{c['rps_vs_none']:.2f}× · {c['cpu_us_vs_none']:+.0f} µs · {conns}"
+
+
+def compact_markdown(cells: list[dict[str, Any]], info: dict[str, Any], show_disturbed: bool) -> str:
+    """One table per server, a column per request: what docs/performance.md shows."""
+    scenarios = list(dict.fromkeys(c["scenario"] for c in cells))
+    out = [
+        f"Run {info['date']} (commit {info['commit']}), {info['machine']}, Python {info['python']}; {info['load']}; "
+        f"{info['pinning']}. Without CORS: requests/s · server CPU per request · new TCP connections per request. "
+        "With a CORS layer: requests/s relative to no CORS · server CPU per request minus no CORS's · new connections per request "
+        "(and the share of answers that closed the connection)."
+        + (
+            f" †: other processes used more than {info['max_other_load']:.0%} of the machine during the cell or its baseline: not a result."
+            if show_disturbed
+            else ""
+        ),
+    ]
+    for server in dict.fromkeys(c["server"] for c in cells):
+        rows = [c for c in cells if c["server"] == server]
+        out += ["", f"**{server}**", "", "| app | CORS | " + " | ".join(scenarios) + " |", "|---|---|" + "---|" * len(scenarios)]
+        for fw, lib in dict.fromkeys((c["framework"], c["library"]) for c in rows):
+            by_sc = {c["scenario"]: c for c in rows if c["framework"] == fw and c["library"] == lib}
+            out.append(
+                f"| {fw} | {lib} | " + " | ".join(_compact(by_sc[sc], show_disturbed) if sc in by_sc else "" for sc in scenarios) + " |"
+            )
+    return "\n".join(out) + "\n"
+
+
+def write_into_page(marker: str, text: str) -> None:
+    """Put *text* between ``<!-- {marker}:start ... -->`` and ``<!-- {marker}:end -->`` in docs/performance.md."""
+    page = ROOT / "docs" / "performance.md"
+    body = page.read_text()
+    start = body.index(f"<!-- {marker}:start")
+    start = body.index("-->", start) + 3
+    end = body.index(f"<!-- {marker}:end -->", start)
+    page.write_text(f"{body[:start]}\n\n{text}\n{body[end:]}")
+
+
+def update_docs(text: str, chart_png: Path | None) -> None:
+    """The tables into docs/performance.md, and the chart next to the page's other charts."""
+    write_into_page("servers", text)
+    if chart_png is not None and chart_png.exists():
+        shutil.copyfile(chart_png, ROOT / "docs" / "img" / "bench-servers.png")
+
+
 def chart(cells: list[dict[str, Any]], path: Path) -> bool:
     """Server CPU per request, per server and scenario, for none / peer / ours; False without matplotlib."""
     try:
@@ -481,7 +565,6 @@ def chart(cells: list[dict[str, Any]], path: Path) -> bool:
     except ImportError:
         return False
     servers = list(dict.fromkeys(c["server"] for c in cells))
-    scenarios = list(dict.fromkeys(c["scenario"] for c in cells))
     fig, axes = plt.subplots(len(servers), 1, figsize=(11, 3.2 * len(servers)), squeeze=False)
     colours = {"none": "#999999", "peer": "#d08040", "ours": "#3070b0"}
     for ax, server in zip(axes[:, 0], servers, strict=True):
@@ -507,7 +590,6 @@ def chart(cells: list[dict[str, Any]], path: Path) -> bool:
         ax.set_ylabel("server CPU µs / request")
         ax.set_title(f"{server} (hatched: disturbed; red ×: closes the connection)", fontsize=9)
         ax.legend(fontsize=7)
-    del scenarios
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -516,32 +598,44 @@ def chart(cells: list[dict[str, Any]], path: Path) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--seconds", type=float, default=3.0, help="wrk duration per cell (the published run uses 10)")
+    ap.add_argument("--seconds", type=float, default=3.0, help="wrk duration per cell (the published run: 10)")
     ap.add_argument("--server", action="append", choices=[s.name for s in SERVERS], help="repeatable; default: all")
     ap.add_argument("--framework", action="append", choices=sorted({t.framework for t in TARGETS}), help="repeatable; default: all")
     ap.add_argument("--scenario", action="append", choices=[s.name for s in SCENARIOS], help="repeatable; default: all four")
+    ap.add_argument("--rounds", type=int, default=1, help="turns per cell, variants interleaved; medians reported (published run: 3)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--max-other-load", type=float, default=0.10, help="share of the machine other processes may use in a cell")
     ap.add_argument("--show-disturbed", action="store_true", help="print disturbed cells' numbers in the table (marked †)")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "servers.json")
+    ap.add_argument("--docs", action="store_true", help="also write the tables and chart into docs/performance.md")
+    ap.add_argument("--from-json", type=Path, help="do not measure: write the table, chart (and --docs) from an earlier run's JSON")
     args = ap.parse_args(argv)
+    if args.from_json:
+        data = json.loads(args.from_json.read_text())
+        return _write(args, data["meta"], data["cells"])
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt install wrk)", file=sys.stderr)
         return 2
     cores: tuple[int | None, int | None] = (0, 1) if (os.cpu_count() or 1) >= 2 else (None, None)
-    opt = Options(args.seconds, args.threads, args.connections, args.max_other_load, cores)
+    opt = Options(args.seconds, args.threads, args.connections, args.max_other_load, cores, max(1, args.rounds))
     servers = [s for s in SERVERS if not args.server or s.name in args.server]
     frameworks = set(args.framework or {t.framework for t in TARGETS})
     scenarios = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
     info = meta(opt)
     print(f"{info['machine']}; {info['load']}; {info['pinning']}", flush=True)
     cells = run(servers, frameworks, scenarios, opt, lambda line: print(line, flush=True))
+    return _write(args, info, cells)
+
+
+def _write(args: argparse.Namespace, info: dict[str, Any], cells: list[dict[str, Any]]) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"meta": info, "cells": cells}, indent=1) + "\n")
     md = args.out.with_suffix(".md")
     md.write_text(markdown(cells, info, args.show_disturbed))
     drew = chart(cells, args.out.with_suffix(".png"))
+    if args.docs:
+        update_docs(compact_markdown(cells, info, args.show_disturbed), args.out.with_suffix(".png") if drew else None)
     print(f"wrote {args.out}, {md}" + (f", {args.out.with_suffix('.png')}" if drew else " (no matplotlib: no chart)"))
     return 0
 

@@ -7,6 +7,7 @@ the machine disturbs least; build time is the first construction of the layer wi
 server pays at start-up), then the median of a few more.
 
     python benchmarks/startup.py              # prints a table, writes benchmarks/results/startup.json and .md
+    python benchmarks/startup.py --docs       # and the table into docs/performance.md
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=7, help="fresh interpreters per import measurement (the least is reported)")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "startup.json")
+    ap.add_argument("--docs", action="store_true", help="also write the table into docs/performance.md")
     args = ap.parse_args(argv)
     rows = []
     for name, framework, layer, build in LAYERS:
@@ -145,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
         for r in rows
     ]
     args.out.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    if args.docs:
+        from servers import write_into_page  # benchmarks/servers.py
+
+        write_into_page("startup", "\n".join(lines))
     print(f"wrote {args.out} and {args.out.with_suffix('.md')}")
     return 0
 
