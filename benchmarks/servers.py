@@ -586,7 +586,13 @@ def chart(cells: list[dict[str, Any]], path: Path) -> bool:
                 )
                 if c["probe"]["close_share"] > 0:
                     ax.text(i + (j - 1) * 0.27, c["cpu_us_per_request"], "×", ha="center", va="bottom", color="red")
-        ax.set_xticks(range(len(groups)), [f"{fw}\n{sc}" for fw, sc in groups], fontsize=6, rotation=0)
+        short = {
+            "allowed GET": "GET",
+            "allowed preflight": "preflight",
+            "refused preflight": "refused pf.",
+            "GET without Origin": "no Origin",
+        }
+        ax.set_xticks(range(len(groups)), [f"{fw}\n{short.get(sc, sc)}" for fw, sc in groups], fontsize=7, rotation=0)
         ax.set_ylabel("server CPU µs / request")
         ax.set_title(f"{server} (hatched: disturbed; red ×: closes the connection)", fontsize=9)
         ax.legend(fontsize=7)
