@@ -8,6 +8,7 @@ the same rounds, so each row shows how far above that floor each library is.
     python benchmarks/floors.py                      # every framework, no-origin / allowed / refused
     python benchmarks/floors.py --group flask --rounds 25
     python benchmarks/floors.py --profile flask refused-simple   # cProfile of our layer on one scenario
+    python benchmarks/floors.py --profile flask allowed-simple --policy subdomain-pattern
 
 A report, not a test: it writes nothing and asserts nothing.
 """
@@ -28,7 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as harness  # benchmarks/run.py: the same drivers and timing loop
 
 SCENARIOS = ("no-origin", "allowed-simple", "refused-simple")
-SPEC = harness.POLICIES["one-origin"]
 _VARY = ("Vary", "Origin")
 
 
@@ -116,11 +116,11 @@ def _targets(group: str) -> list[harness.Target]:
     return [bare, *floors, *rest]
 
 
-def floors(groups: list[str], rounds: int) -> None:
+def floors(groups: list[str], rounds: int, policy: str = "one-origin") -> None:
     cfg = harness.Settings(repeats=rounds, batch_seconds=0.02)
     for group in groups:
         targets = _targets(group)
-        apps = {t.name: t.build(SPEC) for t in targets}
+        apps = {t.name: t.build(harness.POLICIES[policy]) for t in targets}
         print(f"\n{group}: overhead over the bare app, median of {rounds} interleaved rounds (µs per request)")
         print(f"  {'scenario':16}" + "".join(f"{t.name:>22}" for t in targets[1:]))
         for scenario in SCENARIOS:
@@ -132,16 +132,16 @@ def floors(groups: list[str], rounds: int) -> None:
             print(f"  {scenario:16}{cells}   (bare {bare:.2f})")
 
 
-def profile(group: str, scenario: str, top: int) -> None:
-    """cProfile our layer on *scenario*: where its time goes, by function, own time first."""
+def profile(group: str, scenario: str, top: int, policy: str = "one-origin") -> None:
+    """cProfile our layer on *scenario* under *policy*: where its time goes, by function, own time first."""
     target = next(t for t in harness.TARGETS if t.group == group and t.ours)
-    batch = harness._batch(target, target.build(SPEC), harness.SCENARIOS[scenario])
+    batch = harness._batch(target, target.build(harness.POLICIES[policy]), harness.SCENARIOS[scenario])
     batch(200)
     profiler = cProfile.Profile()
     profiler.enable()
     batch(20_000)
     profiler.disable()
-    print(f"{target.name}, {scenario}: 20,000 requests (profiler overhead included); our functions only:")
+    print(f"{target.name}, {policy}, {scenario}: 20,000 requests (profiler overhead included); our functions only:")
     stats = pstats.Stats(profiler).sort_stats("tottime")
     stats.print_stats(r"cors_(core|wsgi|flask|django)", top)
     print("and the whole request, framework included:")
@@ -154,14 +154,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--profile", nargs=2, metavar=("GROUP", "SCENARIO"), help="profile our layer instead of timing the floors")
     parser.add_argument("--top", type=int, default=25, help="functions shown by --profile")
+    parser.add_argument("--policy", choices=list(harness.POLICIES), default="one-origin", help="the policy (run.py's names)")
     args = parser.parse_args(argv)
     if args.profile:
         group, scenario = args.profile
         if group not in ("wsgi", "flask", "django", "decide") or scenario not in harness.SCENARIOS:
             parser.error(f"--profile takes a group (wsgi, flask, django, decide) and a scenario ({', '.join(harness.SCENARIOS)})")
-        profile(group, scenario, args.top)
+        profile(group, scenario, args.top, args.policy)
         return 0
-    floors(args.group or ["wsgi", "flask", "django"], args.rounds)
+    floors(args.group or ["wsgi", "flask", "django"], args.rounds, args.policy)
     return 0
 
 

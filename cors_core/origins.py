@@ -7,10 +7,9 @@ normalised: browsers send the canonical serialisation, so it is compared byte fo
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import ConfigProblem, InsecureConfiguration, InvalidOrigin
 from .redos import backtracking_problem
@@ -28,8 +27,8 @@ _REQUEST_ORIGIN = re.compile(
     r"(?P<host>[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*\.?|\[[0-9a-f:.]+\])"
     r"(?::(?P<port>[0-9]{1,5}))?"
 )
-# One or more labels, each followed by its dot: what _REQUEST_ORIGIN's host allows in front of a base domain.
-_LABELS_AND_DOT = r"(?:[a-z0-9_\-]+\.)+"
+# One or more labels joined by dots: what _REQUEST_ORIGIN's host allows in front of ".base" (the dot is the ending's).
+_LABELS = r"[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*"
 _WILD_RX_LIMIT = 16
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_\-]{0,61}[a-z0-9_])?")
@@ -56,14 +55,15 @@ def is_loopback_host(host: str) -> bool:
     """True for ``localhost``, names under ``.localhost``, 127.0.0.0/8 and ``[::1]``."""
     if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
         return True
+    import ipaddress  # here, not at the top: only building a policy needs it, and importing it costs more than the matcher
+
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
 
 
-@dataclass(frozen=True)
-class _Parsed:
+class _Parsed(NamedTuple):  # not a dataclass: importing dataclasses (and inspect) costs more than the whole engine
     scheme: str
     host: str
     port: int | None  # None: default port; -1: any port (":*")
@@ -71,6 +71,8 @@ class _Parsed:
 
 
 def _canonical_host(host: str, option: str, raw: str, problems: list[ConfigProblem]) -> str | None:
+    import ipaddress  # see is_loopback_host
+
     if host.startswith("["):
         if not host.endswith("]"):
             problems.append(InvalidOrigin(option, raw, "the IPv6 address has no closing ']'", "write it as [::1]"))
@@ -287,9 +289,11 @@ class OriginMatcher:
         self._wild: dict[str, dict[str, frozenset[int | None]]] = {}
         for (scheme, base), ports in wild.items():
             self._wild.setdefault(scheme, {})[base] = frozenset(ports)
-        # Up to _WILD_RX_LIMIT "*." patterns with fixed ports are also matched as regexes: per ending
-        # (".example.com", ".example.com:8443"), the language of the shape check restricted to that base.
-        # One endswith() over all endings turns most origins away; a regex runs only where its ending fits.
+        # Up to _WILD_RX_LIMIT "*." patterns with fixed ports are also matched without splitting the origin:
+        # one endswith() over all endings (".example.com", ".example.com:8443") turns most origins away; where
+        # an ending fits, one regex checks what is in front of it (the scheme, "://", the subdomain labels),
+        # stopping where the ending starts, so it never backtracks over the base domain. Together: the
+        # language of the shape check restricted to that base.
         schemes_by_end: dict[str, list[str]] = {}
         for (scheme, base), ports in wild.items():
             for port in ports:
@@ -297,10 +301,7 @@ class OriginMatcher:
         self._wild_ends = tuple(schemes_by_end)
         simple = 0 < len(schemes_by_end) <= _WILD_RX_LIMIT and -1 not in {port for ports in wild.values() for port in ports}
         self._wild_by_end = (
-            tuple(
-                (end, re.compile(f"(?:{'|'.join(schemes)})://{_LABELS_AND_DOT}{re.escape(end[1:])}"))
-                for end, schemes in schemes_by_end.items()
-            )
+            tuple((end, len(end), re.compile(f"(?:{'|'.join(schemes)})://{_LABELS}")) for end, schemes in schemes_by_end.items())
             if simple
             else None
         )
@@ -343,6 +344,8 @@ class OriginMatcher:
         self.check = check
         #: True when something besides the exact origins can allow an origin (patterns, regexes, a check).
         self.has_patterns = bool(self._wild or self._any_port or self.regexes or check is not None)
+        if self._any_port or self.regexes or check is not None:
+            self._wild_by_end = None  # the short path answers for the "*." patterns alone
         self._check_cache: dict[str, bool] | None = {} if (check is not None and check_cacheable) else None
 
     def wildcard_bases(self) -> list[tuple[str, str]]:
@@ -353,17 +356,16 @@ class OriginMatcher:
         """True if the request Origin *origin* (raw bytes as a str) is allowed."""
         if origin in self.exact:
             return True
-        if not (self._any_port or self.regexes or self.check is not None):
-            by_end = self._wild_by_end
-            if by_end is not None:  # a few "*." patterns and nothing else
-                if not origin.endswith(self._wild_ends) or len(origin) > MAX_ORIGIN_LENGTH:
-                    return False
-                for end, rx in by_end:
-                    if origin.endswith(end) and rx.fullmatch(origin) is not None:
-                        return True
+        by_end = self._wild_by_end
+        if by_end is not None:  # a few "*." patterns with fixed ports, and nothing else but exact origins
+            if not origin.endswith(self._wild_ends) or len(origin) > MAX_ORIGIN_LENGTH:
                 return False
-            if not self._wild:
-                return False
+            for end, length, rx in by_end:  # rx: what stands in front of the ending, up to where it starts
+                if origin.endswith(end) and rx.fullmatch(origin, 0, len(origin) - length) is not None:
+                    return True
+            return False
+        if not self.has_patterns:
+            return False
         parts = split_request_origin(origin)
         if parts is None:
             return False
