@@ -178,12 +178,20 @@ def cors_check(req: BrowserRequest, headers: Headers) -> Verdict:
     return Verdict(False, "credentials requested but Access-Control-Allow-Credentials is not 'true'")
 
 
-def check_preflight(req: BrowserRequest, status: int, headers: Headers, strict_authorization: bool = True) -> Verdict:
+def check_preflight(
+    req: BrowserRequest,
+    status: int,
+    headers: Headers,
+    strict_authorization: bool | None = None,
+    engine: str | EngineProfile | None = None,
+) -> Verdict:
     """Fetch "CORS-preflight fetch" step 7: does the preflight answer allow the actual request?
 
     ``strict_authorization=False`` models browsers (Chromium, Firefox, Safari today) that let
-    ``Access-Control-Allow-Headers: *`` cover Authorization, against the Standard.
+    ``Access-Control-Allow-Headers: *`` cover Authorization, against the Standard; ``engine`` (a
+    name or :class:`EngineProfile`) sets it from that engine's profile. The default is the Standard.
     """
+    strict_authorization = _strict_authorization(strict_authorization, engine)
     req = req.prepared()
     verdict = cors_check(req, headers)
     if not verdict:
@@ -272,6 +280,13 @@ def engine_profile(engine: str | EngineProfile) -> EngineProfile:
     return ENGINE_PROFILES[key]
 
 
+def _strict_authorization(given: bool | None, engine: str | EngineProfile | None) -> bool:
+    """An explicit ``strict_authorization`` wins; else the engine's profile; else the Standard (strict)."""
+    if given is not None:
+        return given
+    return engine is None or not engine_profile(engine).star_covers_authorization
+
+
 def exposed_headers(req: BrowserRequest, headers: Headers) -> set[str]:
     """The response header names (lowercase) a script can read (Fetch "main fetch" step on ACEH)."""
     names = _extract_list(headers, "Access-Control-Expose-Headers")
@@ -318,10 +333,8 @@ def simulate(
     Without it the model is the Standard's, with Chromium's Max-Age cap. ``strict_authorization``,
     when given, overrides the profile on ``Authorization``.
     """
-    profile = engine_profile(engine) if engine is not None else None
-    if strict_authorization is None:
-        strict_authorization = profile is None or not profile.star_covers_authorization
-    cap = profile.max_age_cap if profile is not None else 7200
+    strict_authorization = _strict_authorization(strict_authorization, engine)
+    cap = engine_profile(engine).max_age_cap if engine is not None else 7200
     from .decision import CORS_RESPONSE_HEADERS, RequestKind
     from .engine import decide
     from .request import RequestMeta
