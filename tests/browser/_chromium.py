@@ -112,17 +112,23 @@ class Chromium:
 class _ChromiumTab:
     """A fresh browser context with one page (contexts share no cookies, cache or preflight cache)."""
 
-    def __init__(self, chromium: Chromium, page: Any) -> None:
-        self._chromium, self._page = chromium, page
-        self._messages: list[str] = []
-        page.on("console", lambda message: self._messages.append(message.text))
+    def __init__(self, chromium: Chromium, page: Any, messages: list[str]) -> None:
+        self._chromium, self._page, self._messages = chromium, page, messages
+
+    # playwright's coroutines must be created on its loop's thread: each method wraps its calls in one.
 
     def goto(self, url: str) -> None:
-        self._chromium._submit(self._page.goto(url))
+        async def goto() -> None:
+            await self._page.goto(url)
+
+        self._chromium._submit(goto())
 
     def call(self, spec: dict[str, Any], in_frame: bool) -> dict[str, Any]:
-        target = self._page.main_frame.child_frames[0] if in_frame else self._page
-        return self._chromium._submit(run_call(target, spec))
+        async def call() -> dict[str, Any]:
+            target = self._page.main_frame.child_frames[0] if in_frame else self._page
+            return await run_call(target, spec)
+
+        return self._chromium._submit(call())
 
     def console(self) -> list[str] | None:
         return list(self._messages)
@@ -154,14 +160,23 @@ class ChromiumEngine:
 
     @contextmanager
     def tab(self) -> Iterator[_ChromiumTab]:
-        submit = self._browser._submit
-        context = submit(self._browser.browser.new_context())
-        try:
-            page = submit(context.new_page())
+        messages: list[str] = []
+
+        async def open_page() -> tuple[Any, Any]:
+            context = await self._browser.browser.new_context()
+            page = await context.new_page()
             page.set_default_timeout(15_000)
-            yield _ChromiumTab(self._browser, page)
+            page.on("console", lambda message: messages.append(message.text))
+            return context, page
+
+        async def close(context: Any) -> None:
+            await context.close()
+
+        context, page = self._browser._submit(open_page())
+        try:
+            yield _ChromiumTab(self._browser, page, messages)
         finally:
-            submit(context.close())
+            self._browser._submit(close(context))
 
     def close(self) -> None:
         try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -99,15 +98,8 @@ class _FirefoxTab:
         return result
 
     def console(self) -> list[str] | None:
-        # Firefox reports a CORS failure to the console a moment after the script sees it: wait briefly.
-        messages: list[str] = []
-        for _ in range(10):
-            with self._client.using_context(self._client.CONTEXT_CHROME):
-                messages = list(self._client.execute_script(_CONSOLE_JS))
-            if any("Cross-Origin Request Blocked" in m for m in messages):
-                break
-            time.sleep(0.05)
-        return messages
+        with self._client.using_context(self._client.CONTEXT_CHROME):
+            return list(self._client.execute_script(_CONSOLE_JS))
 
 
 class FirefoxEngine:

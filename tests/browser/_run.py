@@ -1,27 +1,33 @@
-"""Playing one case in Chromium: a fresh browser context, the page, the calls in order, and what each left
-on the server (wire exchanges and view hits), for the test to judge afterwards."""
+"""Playing one case in one engine: a fresh tab, the page, the calls in order, and what each left on the server
+(wire exchanges and view hits) and in the engine's console, for the test to judge afterwards."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from ._apps import Api
-from ._cases import PAGES, Call, Case
+from ._cases import PAGES, Call, Case, console_pattern
 from ._chromium import run_call
+from ._engine import Engine, Tab
 from ._servers import TOKEN, Exchange
+
+#: How long an engine may take to print a refusal to its console after the script saw it.
+CONSOLE_WAIT = 5.0
 
 
 @dataclass(frozen=True)
 class CallRun:
-    """One call as it happened: the script's view, the exchanges on the wire, the views that ran."""
+    """One call as it happened: the script's view, the exchanges on the wire, the views that ran, the console."""
 
     call: Call
     path: str
     seen: dict[str, Any]
     wire: list[Exchange]
     hits: list[tuple[str, str]]
+    console: list[str] | None = None  # messages printed during this call; None where the engine exposes none
 
     @property
     def preflights(self) -> list[Exchange]:
@@ -36,6 +42,7 @@ class CallRun:
 class CaseRun:
     origin: str  # the serialised origin the page's requests carried ("null" in the sandbox)
     calls: list[CallRun]
+    engine: str = "chromium"
 
 
 def api_path(case: Case, call: Call) -> str:
@@ -51,11 +58,56 @@ def page_origin(page_url: str, sandboxed: bool) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
-async def play(browser: Any, case: Case, api: Api) -> CaseRun:
-    """Run *case*'s calls in a fresh context of *browser* against *api*."""
+def _token(case: Case, api: Api, engine: str) -> str:
+    return f"{case.id}-{engine}-{api.adapter}-{uuid.uuid4().hex[:8]}"
+
+
+def _spec(case: Case, call: Call, index: int, api: Api, token: str) -> dict[str, Any]:
+    """What RUN_CALL_JS gets for one call. Calls share a URL only where a preflight-cache case needs it."""
+    host = "127.0.0.1" if call.api == "ip" else "localhost"
+    query = f"{TOKEN}={token}" + ("" if case.reuse_url else f"&n={index}")
+    return {"url": f"http://{host}:{api.ports.api}{api_path(case, call)}?{query}", "method": call.method,
+            "headers": list(call.headers), "body": call.body, "credentials": call.credentials, "via": call.via}
+
+
+def _console_since(tab: Tab, before: int, call: Call, engine: str) -> list[str] | None:
+    """The console messages printed since *before*, waiting a little for the one the call expects."""
+    pattern = console_pattern(engine, call)
+    deadline = time.monotonic() + CONSOLE_WAIT
+    while True:
+        messages = tab.console()
+        if messages is None:
+            return None
+        fresh = messages[before:]
+        if pattern is None or any(pattern.search(m) for m in fresh) or time.monotonic() > deadline:
+            return fresh
+        time.sleep(0.05)
+
+
+def play_in(engine: Engine, case: Case, api: Api) -> CaseRun:
+    """Run *case*'s calls (as *engine* is expected to make them) in a fresh tab of *engine* against *api*."""
     page_url = api.ports.fill(PAGES[case.page])
     sandboxed = case.page == "sandbox"
-    token = f"{case.id}-{api.adapter}-{uuid.uuid4().hex[:8]}"
+    token = _token(case, api, engine.name)
+    recorder = api.recorder
+    with engine.tab() as tab:
+        tab.goto(page_url)
+        runs: list[CallRun] = []
+        for index, call in enumerate(case.calls_in(engine.name), 1):
+            wire_before, hits_before = len(recorder.wire(token)), len(recorder.hits(token))
+            console_before = len(tab.console() or ())
+            seen = tab.call(_spec(case, call, index, api, token), in_frame=sandboxed)
+            console = _console_since(tab, console_before, call, engine.name)
+            runs.append(CallRun(call, api_path(case, call), seen, recorder.wire(token)[wire_before:],
+                                recorder.hits(token)[hits_before:], console))
+    return CaseRun(page_origin(page_url, sandboxed), runs, engine.name)
+
+
+async def play(browser: Any, case: Case, api: Api) -> CaseRun:
+    """Run *case*'s calls in a fresh context of a playwright Chromium *browser* (the Chromium-only entry point)."""
+    page_url = api.ports.fill(PAGES[case.page])
+    sandboxed = case.page == "sandbox"
+    token = _token(case, api, "chromium")
     recorder = api.recorder
     context = await browser.new_context()
     try:
@@ -64,17 +116,10 @@ async def play(browser: Any, case: Case, api: Api) -> CaseRun:
         await page.goto(page_url)
         target = page.main_frame.child_frames[0] if sandboxed else page
         runs: list[CallRun] = []
-        for index, call in enumerate(case.calls, 1):
-            path = api_path(case, call)
-            host = "127.0.0.1" if call.api == "ip" else "localhost"
-            # Calls share a URL only where a preflight-cache case needs it (the cache is keyed by URL).
-            query = f"{TOKEN}={token}" + ("" if case.reuse_url else f"&n={index}")
+        for index, call in enumerate(case.calls_in("chromium"), 1):
             wire_before, hits_before = len(recorder.wire(token)), len(recorder.hits(token))
-            seen = await run_call(target, {
-                "url": f"http://{host}:{api.ports.api}{path}?{query}", "method": call.method, "headers": list(call.headers),
-                "body": call.body, "credentials": call.credentials, "via": call.via,
-            })
-            runs.append(CallRun(call, path, seen, recorder.wire(token)[wire_before:], recorder.hits(token)[hits_before:]))
+            seen = await run_call(target, _spec(case, call, index, api, token))
+            runs.append(CallRun(call, api_path(case, call), seen, recorder.wire(token)[wire_before:], recorder.hits(token)[hits_before:]))
         return CaseRun(page_origin(page_url, sandboxed), runs)
     finally:
         await context.close()
