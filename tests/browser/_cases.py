@@ -37,19 +37,41 @@ class Departure:
 STAR_COVERS_AUTHORIZATION = Departure(
     "star-covers-authorization", ("chromium", "firefox", "webkit"),
     "refused: '*' never covers Authorization (CORS non-wildcard request-header name)",
-    "'*' covers Authorization: the request is sent and readable",
-    {"ok": True, "reached": True, "status": 200},
+    "'*' covers Authorization: the request is sent and readable (Firefox warns in its console that this will end)",
+    {"ok": True, "reached": True, "status": 200, "culprit": "star-authorization"},
+)
+
+#: WebKit does not store a ``Secure`` cookie set over http://localhost, although http://localhost is a secure
+#: context; shown by the ``credentials-secure-cookie`` case.
+NO_SECURE_COOKIE_OVER_HTTP_LOCALHOST = Departure(
+    "no-secure-cookie-over-http-localhost", ("webkit",),
+    "stored, then sent: http://localhost is a secure context (Secure Contexts 3.1), where RFC 6265bis lets a Secure cookie be set",
+    "the Secure cookie is not stored, so the next credentialed call sends no cookie",
+    {"body_has": '"cookie": ""'}, call=2,
 )
 
 #: Kept for branches written against the Chromium-only suite.
 CHROMIUM_STRICT_AUTHORIZATION = "chromium" not in STAR_COVERS_AUTHORIZATION.engines
 
+# Firefox's refusal of a preflight our server answered with no Access-Control-Allow-* at all (a refused origin,
+# or, before R23's revision, a refused method or header too; decision 2: cases do not depend on which shape).
+_FIREFOX_PREFLIGHT_REFUSED = r"CORS header ‘Access-Control-Allow-Origin’ missing\)\. Status code: 403"
+
 #: What each engine prints to its console when it refuses a response, by culprit (a :class:`Call`'s ``culprit``).
-#: Regular expressions, searched in each console message. An engine that exposes no console (WebKit's
-#: automation) or has no wording here for a culprit is checked on the outcome only.
+#: Regular expressions, searched in each console message printed during the call. An engine that exposes no
+#: console (WebKit's automation: none), or has no wording here for a culprit, is checked on the outcome only.
 CONSOLE: dict[str, dict[str, str]] = {
     "chromium": {},
-    "firefox": {},
+    "firefox": {
+        "origin": r"^Cross-Origin Request Blocked: .*\(Reason: CORS header ‘Access-Control-Allow-Origin’ missing\)",
+        "credentials": r"^Cross-Origin Request Blocked: .*\(Reason: (expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’"
+                       r"|Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘\*’)",
+        "method": r"^Cross-Origin Request Blocked: .*\(Reason: (Did not find method in CORS header ‘Access-Control-Allow-Methods’"
+                  rf"|{_FIREFOX_PREFLIGHT_REFUSED})",
+        "header": r"^Cross-Origin Request Blocked: .*\(Reason: (header ‘[^’]+’ is not allowed according to header "
+                  rf"‘Access-Control-Allow-Headers’ from CORS preflight response|{_FIREFOX_PREFLIGHT_REFUSED})",
+        "star-authorization": r"^Cross-Origin Request Warning: .*When the `Access-Control-Allow-Headers` is `\*`, the `Authorization`",
+    },
     "webkit": {},
 }
 
@@ -134,7 +156,7 @@ class Call:
     hidden: tuple[str, ...] = ()  # response header names the script cannot read
     body_has: str = ""  # text the script must find in the body
     origin_after_redirect: str = ""  # the Origin sent after a cross-origin redirect ("null"), if one happens
-    culprit: str = ""  # why the engine refuses (a key of CONSOLE[engine]): origin, credentials, method, header
+    culprit: str = ""  # what the console must name (a key of CONSOLE[engine]): origin, credentials, method, header
 
     def wire_headers(self) -> tuple[tuple[str, str], ...]:
         """The request headers as the browser sends them (a string body implies text/plain)."""
@@ -214,6 +236,11 @@ CASES: tuple[Case, ...] = (
     Case("credentials-cookie", "credentials with an exact origin: cookie set, then sent (same-site, other port)", "R12", "creds",
          (Call(route="login", credentials=True, api="name", hidden=("set-cookie",), visible=(EXPOSED.lower(),)),
           Call(route="whoami", credentials=True, api="name", body_has="sid=s3cret"))),
+    Case("credentials-secure-cookie", "credentials, same-site API: a Secure cookie set over http://localhost, then sent",
+         "R12; RFC 6265bis Secure", "creds",
+         (Call(route="login-secure", credentials=True, api="name", hidden=("set-cookie",)),
+          Call(route="whoami", credentials=True, api="name", body_has="sid=s3cret")),
+         departures=(NO_SECURE_COOKIE_OVER_HTTP_LOCALHOST,)),
     Case("credentials-xhr", "XHR withCredentials with an exact origin", "R12", "creds",
          (Call(route="whoami", credentials=True, api="name", via="xhr"),)),
     Case("credentials-preflight", "credentialed PUT: preflight carries Allow-Credentials too", "R12, R14", "creds",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -111,7 +112,9 @@ class FirefoxEngine:
     def __init__(self) -> None:
         binary = executable(PATH_ENV, "firefox-esr", "firefox")
         try:
-            from marionette_driver.marionette import Marionette
+            with warnings.catch_warnings():  # its mozrunner dependency imports modules Python deprecated
+                warnings.simplefilter("ignore", DeprecationWarning)
+                from marionette_driver.marionette import Marionette
         except ImportError as exc:
             raise EngineMissing("the marionette-driver package is not installed (pip install marionette-driver)") from exc
         self._closed = ClosedPort()

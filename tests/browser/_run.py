@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ class CallRun:
     seen: dict[str, Any]
     wire: list[Exchange]
     hits: list[tuple[str, str]]
-    console: list[str] | None = None  # messages printed during this call; None where the engine exposes none
+    console: list[str] | None = None  # messages printed during the call, where one is expected and the engine has a console
 
     @property
     def preflights(self) -> list[Exchange]:
@@ -70,16 +71,15 @@ def _spec(case: Case, call: Call, index: int, api: Api, token: str) -> dict[str,
             "headers": list(call.headers), "body": call.body, "credentials": call.credentials, "via": call.via}
 
 
-def _console_since(tab: Tab, before: int, call: Call, engine: str) -> list[str] | None:
-    """The console messages printed since *before*, waiting a little for the one the call expects."""
-    pattern = console_pattern(engine, call)
+def _console_since(tab: Tab, before: int, pattern: re.Pattern[str]) -> list[str] | None:
+    """The console messages printed since *before*, waiting a little for the one that matches *pattern*."""
     deadline = time.monotonic() + CONSOLE_WAIT
     while True:
         messages = tab.console()
         if messages is None:
             return None
         fresh = messages[before:]
-        if pattern is None or any(pattern.search(m) for m in fresh) or time.monotonic() > deadline:
+        if any(pattern.search(m) for m in fresh) or time.monotonic() > deadline:
             return fresh
         time.sleep(0.05)
 
@@ -95,9 +95,11 @@ def play_in(engine: Engine, case: Case, api: Api) -> CaseRun:
         runs: list[CallRun] = []
         for index, call in enumerate(case.calls_in(engine.name), 1):
             wire_before, hits_before = len(recorder.wire(token)), len(recorder.hits(token))
-            console_before = len(tab.console() or ())
+            # The console is read only where the call expects a message (each read is a round trip to the browser).
+            pattern = console_pattern(engine.name, call)
+            console_before = len(tab.console() or ()) if pattern else 0
             seen = tab.call(_spec(case, call, index, api, token), in_frame=sandboxed)
-            console = _console_since(tab, console_before, call, engine.name)
+            console = _console_since(tab, console_before, pattern) if pattern else None
             runs.append(CallRun(call, api_path(case, call), seen, recorder.wire(token)[wire_before:],
                                 recorder.hits(token)[hits_before:], console))
     return CaseRun(page_origin(page_url, sandboxed), runs, engine.name)
