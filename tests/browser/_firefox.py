@@ -2,7 +2,7 @@
 
 There is no geckodriver package to install, so the browser is started with ``--marionette`` on a port
 set in a fresh profile's ``user.js`` and driven with the ``marionette-driver`` package. One Firefox
-serves the whole session; each case gets a new window, and cookies and console messages are cleared
+serves the whole session; each case gets a new tab, and cookies and console messages are cleared
 before it (through the privileged "chrome" context, hence ``-remote-allow-system-access``).
 """
 
@@ -156,7 +156,7 @@ class FirefoxEngine:
         client = self._client
         with client.using_context(client.CONTEXT_CHROME):
             client.execute_script(_RESET_JS)
-        handle = client.open(type="window", focus=True)["handle"]
+        handle = client.open(type="tab", focus=True)["handle"]
         client.switch_to_window(handle)
         try:
             yield _FirefoxTab(client)

@@ -76,9 +76,10 @@ Also in the engine profiles, from the engines' sources rather than from a case h
 to wait out the cap): the longest time a preflight result is cached, whatever `Access-Control-Max-Age` says,
 is 7200 s in Chromium, 86400 s in Firefox and 600 s in WebKit. Other differences seen on these engines that no
 case of ours depends on: Firefox partitions third-party cookies instead of blocking them; Firefox and WebKit
-ignore the `treat-as-public-address` CSP directive (no Private Network Access preflight from a loopback page);
-WebKit does not store a `Secure` cookie set over `http://localhost`; WebKit's automation exposes no console
-messages. `fetch()` cache modes `no-store`/`reload` bypass the preflight cache in Chromium and Firefox but
+ignore the `treat-as-public-address` CSP directive, while this Chromium (156) no longer sends a Private Network
+Access preflight for it but refuses the request outright (a Local Network Access permission, denied under
+automation, and the server sees nothing), so `allow_private_network` is proven by no engine here; WebKit's
+automation exposes no console messages. `fetch()` cache modes `no-store`/`reload` bypass the preflight cache in Chromium and Firefox but
 not in WebKit, so no case that counts preflights uses them.
 """
 
