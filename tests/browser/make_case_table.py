@@ -64,8 +64,10 @@ All three engines resolve every `*.localhost` name to loopback, which gives the 
 _DEPARTURES_INTRO = """\
 ## Where the engines depart from the Standard
 
-Each departure below is measured by the case named with it (in the engines listed), and the same departure
-is in the engine profiles of `cors_core.testing` (`simulate(request, policy, engine="safari")`).
+Each departure below is measured by the case named with it, in the engines listed. Those that meet the
+server's CORS answers (`*` covering `Authorization`) are also in the engine profiles of `cors_core.testing`
+(`simulate(request, policy, engine="safari")`, `check_preflight(..., engine="firefox")`), and the test fails if
+a profile and the engines' measured behaviour disagree.
 
 | departure | engines | the Standard says | the engines do | shown by |
 |---|---|---|---|---|
