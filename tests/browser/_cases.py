@@ -50,6 +50,17 @@ NO_SECURE_COOKIE_OVER_HTTP_LOCALHOST = Departure(
     {"body_has": '"cookie": ""'}, call=2,
 )
 
+#: Chromium and Firefox skip the CORS-preflight cache for a fetch() whose cache mode is ``no-store`` or ``reload``
+#: (Fetch consults it whatever the HTTP cache mode); WebKit does not. Shown by ``preflight-cache-no-store``.
+CACHE_MODE_SKIPS_PREFLIGHT_CACHE = Departure(
+    "cache-mode-skips-preflight-cache", ("chromium", "firefox"),
+    "no preflight: the CORS-preflight cache is consulted whatever the request's cache mode",
+    "a fetch() with cache 'no-store' or 'reload' sends the preflight again",
+    {"preflight": True}, call=2,
+)
+#: The fetch() cache modes those engines skip the preflight cache for.
+PREFLIGHT_CACHE_SKIPPING_MODES = ("no-store", "reload")
+
 #: Kept for branches written against the Chromium-only suite.
 CHROMIUM_STRICT_AUTHORIZATION = "chromium" not in STAR_COVERS_AUTHORIZATION.engines
 
@@ -156,6 +167,7 @@ class Call:
     hidden: tuple[str, ...] = ()  # response header names the script cannot read
     body_has: str = ""  # text the script must find in the body
     origin_after_redirect: str = ""  # the Origin sent after a cross-origin redirect ("null"), if one happens
+    cache: str = "default"  # fetch()'s cache mode (RequestInit.cache)
     culprit: str = ""  # what the console must name (a key of CONSOLE[engine]): origin, credentials, method, header
 
     def wire_headers(self) -> tuple[tuple[str, str], ...]:
@@ -274,6 +286,9 @@ CASES: tuple[Case, ...] = (
     # Preflight cache.
     Case("preflight-cache", "max_age 600: the second PUT sends no preflight", "R24", "cache600",
          (Call(method="PUT", body="x", preflight=True), Call(method="PUT", body="x")), reuse_url=True),
+    Case("preflight-cache-no-store", "max_age 600, then a PUT with fetch() cache mode 'no-store'", "R24; Fetch HTTP fetch 4.1",
+         "cache600", (Call(method="PUT", body="x", preflight=True), Call(method="PUT", body="x", cache="no-store")),
+         reuse_url=True, departures=(CACHE_MODE_SKIPS_PREFLIGHT_CACHE,)),
     Case("preflight-cache-zero", "max_age 0: every PUT is preflighted", "R24", "cache0",
          (Call(method="PUT", body="x", preflight=True), Call(method="PUT", body="x", preflight=True)), reuse_url=True),
     # Look-alike origins.

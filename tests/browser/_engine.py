@@ -43,7 +43,7 @@ async (s) => {
   }
   try {
     const r = await fetch(s.url, {method: s.method, headers: s.headers, body: s.body,
-      credentials: s.credentials ? "include" : "same-origin"});
+      credentials: s.credentials ? "include" : "same-origin", cache: s.cache || "default"});
     const body = await r.text();
     return {ok: true, status: r.status, body, headers: [...r.headers.keys()]};
   } catch (e) {
@@ -110,7 +110,7 @@ def executable(env: str, *candidates: str) -> str:
 
 
 def version_of(argv: list[str]) -> str:
-    """The first line a ``--version`` command prints ('' if it fails)."""
+    """The last line a ``--version`` command prints ('' if it fails; Debian's chromium wrapper may warn first)."""
     try:
         out = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False).stdout
     except (OSError, subprocess.TimeoutExpired):

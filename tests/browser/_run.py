@@ -68,7 +68,8 @@ def _spec(case: Case, call: Call, index: int, api: Api, token: str) -> dict[str,
     host = "127.0.0.1" if call.api == "ip" else "localhost"
     query = f"{TOKEN}={token}" + ("" if case.reuse_url else f"&n={index}")
     return {"url": f"http://{host}:{api.ports.api}{api_path(case, call)}?{query}", "method": call.method,
-            "headers": list(call.headers), "body": call.body, "credentials": call.credentials, "via": call.via}
+            "headers": list(call.headers), "body": call.body, "credentials": call.credentials, "via": call.via,
+            "cache": call.cache}
 
 
 def _console_since(tab: Tab, before: int, pattern: re.Pattern[str]) -> list[str] | None:

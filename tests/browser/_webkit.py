@@ -2,7 +2,7 @@
 
 MiniBrowser has no headless mode, so the engine starts its own Xvfb on a free display. selenium is told
 every path and ``SE_OFFLINE=true``, so it never tries to download a driver. One session serves the whole
-test session; each case gets a new window and the cookies of its page's site are deleted. WebKit's
+test session; each case gets a new tab and the cookies of its page's site are deleted. WebKit's
 automation exposes no console messages, so :meth:`_WebKitTab.console` says None.
 """
 

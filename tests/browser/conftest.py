@@ -19,6 +19,13 @@ from ._servers import Recorder, Server, page_app, probe_app, split_api
 from ._webkit import WebKitEngine
 
 _DRIVERS: dict[str, Callable[[], Engine]] = {"chromium": ChromiumEngine, "firefox": FirefoxEngine, "webkit": WebKitEngine}
+#: The engines this session launched and their versions, for the summary (and make_case_table.PROVEN).
+_LAUNCHED: dict[str, str] = {}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _LAUNCHED:
+        terminalreporter.write_line("browser engines: " + "; ".join(f"{k}: {v}" for k, v in _LAUNCHED.items()))
 
 
 def _absent(why: str) -> NoReturn:
@@ -36,6 +43,7 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
         browser = _DRIVERS[name]()
     except EngineMissing as exc:
         _absent(f"{name}: {exc}")
+    _LAUNCHED[name] = browser.version
     yield browser
     browser.close()
 

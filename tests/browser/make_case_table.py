@@ -81,8 +81,7 @@ case of ours depends on: Firefox partitions third-party cookies instead of block
 ignore the `treat-as-public-address` CSP directive, while this Chromium (156) no longer sends a Private Network
 Access preflight for it but refuses the request outright (a Local Network Access permission, denied under
 automation, and the server sees nothing), so `allow_private_network` is proven by no engine here; WebKit's
-automation exposes no console messages. `fetch()` cache modes `no-store`/`reload` bypass the preflight cache in Chromium and Firefox but
-not in WebKit, so no case that counts preflights uses them.
+automation exposes no console messages.
 """
 
 
@@ -106,6 +105,8 @@ def _call_text(case: Case, call: Call) -> str:
         bits.append("API as localhost")
     if call.via == "xhr":
         bits.append("XHR")
+    if call.cache != "default":
+        bits.append(f"cache: {call.cache}")
     return ", ".join(bits)
 
 
