@@ -15,6 +15,7 @@ from .errors import (
     InvalidPathRule,
     InvalidValue,
     PolicyError,
+    did_you_mean,
 )
 from .paths import PolicySet
 from .policy import Policy
@@ -37,6 +38,7 @@ __all__ = [
     "RequestMeta",
     "decide",
     "decision_without_origin",
+    "did_you_mean",
 ]
 
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""``python -m cors_core``: see :mod:`cors_core.cli`."""
+"""``python -m cors_core``: the tools of :mod:`cors_core.cli`."""
 
 import sys
 

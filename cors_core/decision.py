@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+from .request import RequestKind, RequestMeta
+
+if TYPE_CHECKING:  # type-only: policy imports this module
     from .policy import Policy
-    from .request import RequestMeta
 
-
-class RequestKind(enum.Enum):
-    """How the request was classified (Fetch "HTTP requests", R1/R2)."""
-
-    #: No policy applies to the request's path: the adapter does nothing at all.
-    OUT_OF_SCOPE = "out-of-scope"
-    #: No Origin header: not a CORS request.
-    NOT_CORS = "not-cors"
-    #: A CORS request that the application answers (anything but a preflight).
-    ACTUAL = "actual"
-    #: OPTIONS with Origin and Access-Control-Request-Method: the CORS layer answers it itself.
-    PREFLIGHT = "preflight"
+__all__ = ["CORS_RESPONSE_HEADERS", "Decision", "RequestKind"]
 
 
 #: Response headers the CORS layer owns: an adapter removes any the application set before applying a decision.

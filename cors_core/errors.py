@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
 
 
 class ConfigProblem:
@@ -24,6 +26,15 @@ class ConfigProblem:
 
     def __str__(self) -> str:
         return f"{self.option}={self.value!r}: {self.message}. Fix: {self.fix}"
+
+    def named(self, name: str, assign: str = "=") -> ConfigProblem:
+        """The same problem under the name the user wrote (a setting, a variable, a config key).
+
+        The option's name is replaced in the fix too, so ``max_age=600`` reads ``CORS_MAX_AGE=600``.
+        """
+        fix = re.sub(rf"\b{re.escape(self.option)}\s*=\s*", lambda _: name + assign, self.fix)
+        fix = re.sub(rf"\b(to|from|raise|in) {re.escape(self.option)}\b", lambda m: f"{m.group(1)} {name}", fix)
+        return type(self)(name, self.value, self.message, fix)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self)!r})"
@@ -82,3 +93,20 @@ class PolicyError(ValueError):
         lines = [f"{len(self.problems)} problem(s) in the CORS policy:"]
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+
+def did_you_mean(name: str, known: Iterable[str], aliases: Mapping[str, str] | None = None) -> str:
+    """``"did you mean 'max_age'?"`` for the known name closest to a misspelt *name*, or ``""``.
+
+    *aliases* maps names other libraries use (lower case) to the known name they stand for.
+    """
+    options = list(known)
+    by_lower = {o.lower(): o for o in options}
+    alias = (aliases or {}).get(name.lower())
+    if alias is not None:
+        return f"did you mean {alias!r}?"
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
+    if not close:  # a name that shares its last word: "methods" -> "allow_methods"
+        tail = name.lower().replace("-", "_").rsplit("_", 1)[-1]
+        close = [o for o in by_lower if o.rsplit("_", 1)[-1] in (tail, tail + "s", tail.rstrip("s"))][:1]
+    return f"did you mean {by_lower[close[0]]!r}?" if close else ""

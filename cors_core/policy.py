@@ -16,6 +16,7 @@ from .errors import (
     InvalidOrigin,
     InvalidValue,
     PolicyError,
+    did_you_mean,
 )
 from .origins import OriginMatcher, credential_problems
 from .tokens import (
@@ -59,6 +60,45 @@ _OPTIONS = (
 )
 
 
+#: A comma or white space inside one value: several values written as one string (the usual environment-variable mistake).
+_JOINED = re.compile(r"[,\s]")
+
+
+#: Option names of other CORS libraries (lower case) and the Policy option each one means, for "did you mean".
+OPTION_ALIASES = {
+    "allow_origin": "origins",
+    "allow_origins": "origins",
+    "allowed_origins": "origins",
+    "allow_all_origins": "origins",
+    "origin": "origins",
+    "origin_whitelist": "origins",
+    "allowed_origin_regexes": "origin_regexes",
+    "origin_regex_whitelist": "origin_regexes",
+    "origin_regex": "origin_regexes",
+    "methods": "allow_methods",
+    "allowed_methods": "allow_methods",
+    "allow_methods_list": "allow_methods",
+    "headers": "allow_headers",
+    "allowed_headers": "allow_headers",
+    "exposed_headers": "expose_headers",
+    "expose_headers_list": "expose_headers",
+    "supports_credentials": "allow_credentials",
+    "credentials": "allow_credentials",
+    "preflight_max_age": "max_age",
+}
+
+
+def _joined(option: str, value: str, kind: type[ConfigProblem]) -> ConfigProblem:
+    parts = [v for v in re.split(r"[,\s]+", value) if v]
+    what = "a comma" if "," in value else "spaces"
+    return kind(option, value, f"one string containing {what}: write a list", f"write {option}={parts!r}")
+
+
+def _several(item: str) -> bool:
+    """One list item that holds several origins: a comma, or two ``scheme://`` parts separated by spaces."""
+    return "," in item or sum("://" in part for part in item.split()) > 1
+
+
 def _as_list(option: str, value: Any, problems: list[ConfigProblem], kind: type[ConfigProblem]) -> list[Any]:
     """Accept an iterable of values or the single string "*"; refuse other bare strings."""
     if value is None:
@@ -66,6 +106,9 @@ def _as_list(option: str, value: Any, problems: list[ConfigProblem], kind: type[
     if isinstance(value, str):
         if value == "*":
             return ["*"]
+        if _JOINED.search(value.strip()):
+            problems.append(_joined(option, value, kind))
+            return []
         problems.append(
             kind(
                 option,
@@ -163,6 +206,14 @@ class Policy:
     _preflight_extra: dict[str, str]
     _reflect_any: bool
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Policy:
+        """Refuse an unknown keyword with the option it probably means (Python's own message names no alternative)."""
+        unknown = [k for k in kwargs if k not in _OPTIONS]
+        if unknown:
+            hint = did_you_mean(unknown[0], _OPTIONS, OPTION_ALIASES)
+            raise TypeError(f"Policy() got an unexpected keyword argument {unknown[0]!r}" + (f": {hint}" if hint else ""))
+        return super().__new__(cls)
+
     def __init__(
         self,
         origins: str | Iterable[str] = (),
@@ -205,12 +256,16 @@ class Policy:
 
         # Origins (R5-R10, R15).
         origin_list = _as_list("origins", origins, problems, InvalidOrigin)
+        for item in [o for o in origin_list if isinstance(o, str) and _several(o)]:  # ["https://a.com,https://b.com"]
+            problems.append(_joined("origins", item, InvalidOrigin))
+            origin_list.remove(item)
         regex_list = _as_list("origin_regexes", origin_regexes, problems, InvalidOrigin)
         if origin_check is not None and not callable(origin_check):
             problems.append(InvalidOrigin("origin_check", origin_check, "it is not callable", "pass a function origin -> bool"))
             origin_check = None
         matcher = OriginMatcher(origin_list, regex_list, origin_check, flags["origin_check_cacheable"], problems)
-        if not (matcher.any or matcher.entries or matcher.regexes or origin_check is not None):
+        origins_refused = any(p.option in ("origins", "origin_regexes") for p in problems)  # "no origin" would only repeat it
+        if not (matcher.any or matcher.entries or matcher.regexes or origin_check is not None) and not origins_refused:
             problems.append(
                 InvalidOrigin(
                     "origins",

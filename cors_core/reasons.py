@@ -7,9 +7,13 @@ values are shown escaped and shortened, so a message can be logged safely (CVE-2
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING
 
-from .decision import Decision, RequestKind
 from .origins import MAX_ORIGIN_LENGTH, split_request_origin
+from .request import RequestKind
+
+if TYPE_CHECKING:  # type-only: decision imports this module (lazily), never the other way at run time
+    from .decision import Decision
 
 _SHOWN = 80
 

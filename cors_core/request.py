@@ -1,11 +1,25 @@
-"""The framework-free description of one request that ``decide()`` needs."""
+"""The framework-free description of one request that ``decide()`` needs, and how it was classified."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 _new_tuple: Any = tuple.__new__  # builds the NamedTuple without its keyword-parsing __new__
+
+
+class RequestKind(enum.Enum):
+    """How the request was classified (Fetch "HTTP requests", R1/R2)."""
+
+    #: No policy applies to the request's path: the adapter does nothing at all.
+    OUT_OF_SCOPE = "out-of-scope"
+    #: No Origin header: not a CORS request.
+    NOT_CORS = "not-cors"
+    #: A CORS request that the application answers (anything but a preflight).
+    ACTUAL = "actual"
+    #: OPTIONS with Origin and Access-Control-Request-Method: the CORS layer answers it itself.
+    PREFLIGHT = "preflight"
 
 
 class RequestMeta(NamedTuple):

@@ -124,19 +124,25 @@ class Config:
 
 
 def _problem_error(problem: ConfigProblem, setting: str, whole: object) -> Error:
-    """One core problem as a check Error naming the Django setting."""
+    """One core problem as a check Error naming the Django setting, in the message and in the hint."""
+    core_option = problem.option
+    if re.fullmatch(r"CORS_[A-Z_]+", setting) and setting != "CORS_POLICY_OPTIONS":  # hints in the setting's own words
+        problem = problem.named(setting, " = ")
     hint = problem.fix
+    if problem.option == "CORS_PREFLIGHT_MAX_AGE":
+        hint = "e.g. CORS_PREFLIGHT_MAX_AGE = 600 (0 sends no Access-Control-Max-Age)"
     if "dangerously_" in hint:
         hint += " (core options such as this go in the CORS_POLICY_OPTIONS setting, a dict)"
     if isinstance(problem, InsecureConfiguration):
         return Error(f"{setting}: {problem.message}.", hint=hint, id=_id("E100"))
-    info = _OPTION_INFO.get(problem.option)
+    info = _OPTION_INFO.get(core_option)
     if info is None:
-        return Error(f"CORS_POLICY_OPTIONS[{problem.option!r}]={problem.value!r}: {problem.message}.", hint=hint, id=_id("E103"))
+        return Error(f"CORS_POLICY_OPTIONS[{core_option!r}]={problem.value!r}: {problem.message}.", hint=hint, id=_id("E103"))
     code, expected, item = info
     if problem.value is whole or not item:
-        return Error(f"{setting} should be {expected}; {problem.message} (got {problem.value!r}).", hint=hint, id=_id(code))
-    if problem.option == "origins":
+        why = "" if problem.message.startswith("it must be") else f"; {problem.message}"  # say the point once (E003, E004)
+        return Error(f"{setting} should be {expected}{why} (got {problem.value!r}).", hint=hint, id=_id(code))
+    if core_option == "origins":
         code = _origin_code(problem.value)
     return Error(f"{item} {problem.value!r} in {setting}: {problem.message}.", hint=hint, id=_id(code))
 

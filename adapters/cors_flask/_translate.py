@@ -21,6 +21,7 @@ from cors_core import (
     Policy,
     PolicyError,
     PolicySet,
+    did_you_mean,
 )
 
 from .core import CONFIG_OPTIONS, DEFAULT_OPTIONS
@@ -37,6 +38,20 @@ _PASSTHROUGH = (
     "debug",
 )
 KNOWN_OPTIONS = frozenset(DEFAULT_OPTIONS) | frozenset(_PASSTHROUGH)
+
+#: Names of other libraries (and of cors_core) -> the flask-cors option, for "did you mean".
+_FLASK_ALIASES = {
+    "allow_credentials": "supports_credentials",
+    "credentials": "supports_credentials",
+    "allow_methods": "methods",
+    "allowed_methods": "methods",
+    "allow_origins": "origins",
+    "allowed_origins": "origins",
+    "origin": "origins",
+    "allowed_headers": "allow_headers",
+    "headers": "allow_headers",
+    "exposed_headers": "expose_headers",
+}
 
 #: Core option name -> the flask-cors name a user wrote, for error messages.
 _USER_NAMES = {"allow_credentials": "supports_credentials", "allow_methods": "methods", "origin_regexes": "origins"}
@@ -67,7 +82,9 @@ def check_names(options: Mapping[str, Any], where: str) -> None:
     """Refuse unknown option names (flask-cors only logs them, so a typo silently changes nothing)."""
     unknown = sorted(set(options) - KNOWN_OPTIONS)
     if unknown:
-        raise TypeError(f"unknown CORS option(s) {', '.join(unknown)}{where}; known options: {', '.join(sorted(DEFAULT_OPTIONS))}")
+        hints = [f"{name}: {hint}" for name in unknown if (hint := did_you_mean(name, KNOWN_OPTIONS, _FLASK_ALIASES))]
+        guess = f" ({'; '.join(hints)})" if hints else ""
+        raise TypeError(f"unknown CORS option(s) {', '.join(unknown)}{where}{guess}; known options: {', '.join(sorted(DEFAULT_OPTIONS))}")
 
 
 def _items(value: Any) -> list[Any]:
@@ -173,7 +190,8 @@ def _user_problem(problem: ConfigProblem, where: str) -> ConfigProblem:
             "reflect any origin with credentials, so every website could read your users' authenticated responses",
             "list the origins that may send credentials, e.g. origins=['https://app.example.com']",
         )
-    return type(problem)(option, problem.value, problem.message, problem.fix)
+    fix = problem.named(_USER_NAMES[problem.option]).fix if problem.option in _USER_NAMES else problem.fix
+    return type(problem)(option, problem.value, problem.message, fix)
 
 
 def policy_from_options(options: Mapping[str, Any], where: str = "") -> Policy:

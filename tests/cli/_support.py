@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from socketserver import ThreadingMixIn
-from typing import Any
+from typing import Any, ClassVar
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
@@ -34,10 +34,10 @@ def cli_env(extra: dict[str, str] | None) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 30, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """``python -m cors_core ARGS`` in a fresh interpreter, stdout piped (so never a TTY)."""
     return subprocess.run(
-        [sys.executable, "-m", "cors_core", *args], capture_output=True, text=True, env=cli_env(env), timeout=timeout, cwd=ROOT
+        [sys.executable, "-m", "cors_core", *args], capture_output=True, text=True, env=cli_env(env), timeout=timeout, cwd=cwd
     )
 
 
@@ -74,21 +74,31 @@ def middleware() -> Any:
 
 
 class Demo:
-    """``python -m cors_core demo`` running as a subprocess, with the URLs it printed."""
+    """``python -m cors_core demo`` running as a subprocess, with the URLs it printed.
 
-    def __init__(self, *args: str, marker: str = "Press Ctrl-C") -> None:
+    It runs in a session (process group) of its own, which :meth:`kill` ends whatever state the test
+    left it in; every Demo still alive after a test is killed by the autouse fixture in conftest.py.
+    ``sigint_ignored=True`` starts it as a shell starts a background job (SIGINT inherited ignored).
+    """
+
+    alive: ClassVar[list[Demo]] = []
+
+    def __init__(self, *args: str, marker: str = "Press Ctrl-C", sigint_ignored: bool = False, python_flags: tuple[str, ...] = ()) -> None:
+        command = [sys.executable, *python_flags, "-m", "cors_core", "demo", "--no-browser", "--port", "0", "--api-port", "0", *args]
+        if sigint_ignored:
+            command = ["/bin/sh", "-c", 'trap "" INT; exec "$@"', "sh", *command]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "cors_core", "demo", "--no-browser", "--port", "0", "--api-port", "0", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=cli_env(None),
-            cwd=ROOT,
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(None), cwd=ROOT, start_new_session=True
         )
+        Demo.alive.append(self)
         self._lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        self.banner = self._wait_for(marker, 20)
+        try:
+            self.banner = self._wait_for(marker, 20)
+        except BaseException:
+            self.kill()
+            raise
         page = re.search(r"page\W+(http://[^/\s\"]+)/", self.banner)
         api = re.search(r"(?:API|api)\W+(http://[^/\s\"]+)/", self.banner)
         assert page and api, self.banner
@@ -113,10 +123,26 @@ class Demo:
         return self.output()
 
     def stop(self, sig: int = signal.SIGINT) -> tuple[int, str]:
-        """Send *sig*; returns the exit status and everything printed on stdout."""
-        self.proc.send_signal(sig)
-        code = self.proc.wait(timeout=10)
-        self._reader.join(timeout=5)
-        if self.proc.stderr is not None:
-            self.proc.stderr.close()
-        return code, self.output()
+        """Send *sig*; returns the exit status and everything printed on stdout. The process group is killed in any case."""
+        try:
+            if self.proc.poll() is None:
+                self.proc.send_signal(sig)
+            code = self.proc.wait(timeout=15)
+            self._reader.join(timeout=5)
+            return code, self.output()
+        finally:
+            self.kill()
+
+    def kill(self) -> None:
+        """End the demo's whole process group (SIGKILL) if anything of it is left, and close the pipes."""
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait(timeout=10)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+        if self in Demo.alive:
+            Demo.alive.remove(self)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cors_core import Policy, PolicySet
-from cors_core.advice import suggest_changes
+from cors_core.cli.advice import suggest_changes
 from cors_core.testing import BrowserRequest, simulate
 
 APP = "https://app.example.com"
@@ -32,6 +32,16 @@ def test_star_headers_still_need_authorization_by_name() -> None:
     """R21: '*' never covers Authorization."""
     s = suggest_changes(BrowserRequest(APP, headers=(("Authorization", "x"),)), Policy([APP], allow_headers=["*"]))
     assert s.works and s.changes == {"allow_headers": ["*", "authorization"]}
+
+
+def test_star_is_kept_with_credentials_too() -> None:
+    """The suggestion keeps what the policy had: '*' plus Authorization, not a list that drops every other header (R21)."""
+    policy = Policy([APP], allow_headers="*", allow_methods="*", allow_credentials=True)
+    req = BrowserRequest(APP, "PATCH", (("Authorization", "x"), ("X-A", "1")), credentials=True)
+    s = suggest_changes(req, policy)
+    assert s.works and s.changes == {"allow_headers": ["*", "authorization"]}
+    other = BrowserRequest(APP, "PATCH", (("X-Other", "1"),), credentials=True)
+    assert simulate(other, policy.replace(**s.changes)).ok  # the other headers are still allowed
 
 
 def test_a_change_the_policy_itself_refuses_is_not_offered_as_a_fix() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cors_core import Policy, PolicyError
-from cors_core.env import options_from_env, policy_from_env, variable_names
+from cors_core.cli.env import options_from_env, policy_from_env, variable_names
 
 
 def test_nothing_set_is_no_policy() -> None:

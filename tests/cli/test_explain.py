@@ -69,6 +69,11 @@ def test_star_allow_headers_never_covers_authorization(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert "'*' never covers Authorization" in r.stdout
     assert 'allow_headers = ["*", "authorization"]' in r.stdout
+    # with credentials too: the suggestion keeps '*' (the other headers stay allowed) and adds Authorization
+    policy.write_text(json.dumps({"origins": [ORIGIN], "allow_headers": "*", "allow_credentials": True}))
+    args = ("--header", "Authorization: x", "--header", "X-A: 1", "--credentials", "--policy", str(policy))
+    r = run_cli("explain", "--origin", ORIGIN, *args)
+    assert r.returncode == 1 and 'allow_headers = ["*", "authorization"]' in r.stdout
 
 
 def test_policy_from_environment_variables() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from cors_core import PolicyError, RequestMeta, decide
-from cors_core.config import policy_from_mapping
+from cors_core.cli.config import policy_from_mapping
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -286,7 +286,19 @@ def test_max_request_headers_is_bounded(value: object) -> None:
 def test_a_bare_string_is_not_a_list(option: str, value: str) -> None:
     kwargs: dict[str, Any] = {"origins": [ORIGIN], option: value}
     problems = problems_of(**kwargs)
-    assert any("single string is not a list" in p.message and p.value == value for p in problems)
+    joined = "," in value
+    expected = "one string containing a comma: write a list" if joined else "single string is not a list"
+    assert any(expected in p.message and p.value == value for p in problems)
+
+
+@pytest.mark.parametrize(
+    "value", ["https://a.com,https://b.com", "https://a.com, https://b.com", ["https://a.com,https://b.com"], ["https://a.com https://b.com"]]
+)
+def test_several_origins_in_one_string_say_write_a_list(value: object) -> None:
+    """The usual environment-variable mistake: one problem that says what to write, not "no origin is allowed" too."""
+    [problem] = problems_of(value)
+    assert problem.option == "origins" and "one string containing" in problem.message and "write a list" in problem.message
+    assert "['https://a.com', 'https://b.com']" in problem.fix
 
 
 def test_bare_star_is_fine_where_a_list_belongs() -> None:

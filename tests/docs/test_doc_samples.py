@@ -5,7 +5,7 @@ one defined), in a fresh interpreter per page and a temporary working directory.
 ``# doc-test: skip <reason>`` is not run (for the rare sample that needs a running server).
 
 ``toml`` blocks that hold a policy (their keys are Policy options or ``rules``) must build with
-``cors_core.config.policy_from_mapping``; a block containing ``doc-test: invalid`` must be refused.
+``cors_core.cli.config.policy_from_mapping``; a block containing ``doc-test: invalid`` must be refused.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from cors_core import PolicyError
-from cors_core.config import policy_from_mapping
+from cors_core.cli.config import policy_from_mapping
 from cors_core.policy import _OPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]

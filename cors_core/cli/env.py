@@ -17,36 +17,19 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import ConfigProblem, InvalidValue, PolicyError
-from .policy import _OPTIONS, Policy
+from ..errors import ConfigProblem, InvalidValue, PolicyError
+from ..policy import _OPTIONS, OPTION_ALIASES, Policy
 
 #: The prefix of the variables read by default.
 DEFAULT_PREFIX = "CORS_"
 
 _ENV_OPTIONS = tuple(o for o in _OPTIONS if o != "origin_check")
 # The kind of each option, from the defaults of Policy(): flags are bool, numbers int (None: max_age).
-_DEFAULTS = {name: p.default for name, p in inspect.signature(Policy).parameters.items()}
+_DEFAULTS = {name: p.default for name, p in inspect.signature(Policy.__init__).parameters.items()}
 _LISTS = tuple(o for o in _ENV_OPTIONS if isinstance(_DEFAULTS.get(o), tuple))
 _INTS = tuple(o for o in _ENV_OPTIONS if _DEFAULTS.get(o) is None or type(_DEFAULTS.get(o)) is int)
 _TRUE = ("true", "1", "yes", "on")
 _FALSE = ("false", "0", "no", "off")
-#: Names other libraries use, so a variable copied from their docs is not silently ignored.
-_ALIASES = {
-    "ALLOWED_ORIGINS": "origins",
-    "ALLOW_ORIGINS": "origins",
-    "ORIGIN": "origins",
-    "ORIGIN_WHITELIST": "origins",
-    "ALLOWED_ORIGIN_REGEXES": "origin_regexes",
-    "ALLOW_ALL_ORIGINS": "origins",
-    "ALLOW_METHODS_LIST": "allow_methods",
-    "ALLOWED_METHODS": "allow_methods",
-    "ALLOWED_HEADERS": "allow_headers",
-    "EXPOSE_HEADERS_LIST": "expose_headers",
-    "SUPPORTS_CREDENTIALS": "allow_credentials",
-    "PREFLIGHT_MAX_AGE": "max_age",
-}
-
-
 def variable_names(prefix: str = DEFAULT_PREFIX) -> list[str]:
     """The variables read, in the order of the Policy options."""
     return [prefix + o.upper() for o in _ENV_OPTIONS]
@@ -90,8 +73,8 @@ def _convert(option: str, raw: str, problems: list[ConfigProblem]) -> Any:
 
 
 def _renamed(problems: list[ConfigProblem] | tuple[ConfigProblem, ...], prefix: str) -> list[ConfigProblem]:
-    """The problems with each option named by its variable, so the message points at what to edit."""
-    return [type(p)(prefix + p.option.upper() if p.option in _OPTIONS else p.option, p.value, p.message, p.fix) for p in problems]
+    """The problems with each option named by its variable, in the fix too, so the message points at what to edit."""
+    return [p.named(prefix + p.option.upper()) if p.option in _OPTIONS else p for p in problems]
 
 
 def _collect(environ: Mapping[str, str] | None, prefix: str) -> tuple[dict[str, Any], list[ConfigProblem]]:
@@ -111,10 +94,11 @@ def _collect(environ: Mapping[str, str] | None, prefix: str) -> tuple[dict[str, 
     for name in sorted(env):
         if not name.startswith(prefix) or name in known:
             continue
-        rest = name[len(prefix) :]
-        target = _ALIASES.get(rest)
+        rest = name[len(prefix) :].lower()
+        # one-word names (CORS_HEADERS, CORS_METHODS) are too common for other uses to be reported
+        target = OPTION_ALIASES.get(rest) if "_" in rest or rest == "origin" else None
         if target is None:
-            close = difflib.get_close_matches(rest.lower(), _ENV_OPTIONS, n=1, cutoff=0.8)
+            close = difflib.get_close_matches(rest, _ENV_OPTIONS, n=1, cutoff=0.8)
             target = close[0] if close else None
         if target is not None:
             problems.append(InvalidValue(name, env[name], "this variable is not read", f"did you mean {prefix}{target.upper()}?"))

@@ -23,6 +23,22 @@ def colour_wanted(stream: TextIO, choice: str = "auto") -> bool:
     return bool(isatty and isatty())
 
 
+#: How much of one value from the outside (a server's header, a request's path) is printed.
+SHOWN_LIMIT = 300
+
+
+def _escaped(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def shown(text: str, limit: int = SHOWN_LIMIT) -> str:
+    """*text* made safe to print: anything but printable ASCII escaped (no terminal control sequence, no
+    bidi override, no line break from a probed server or a request can reach the terminal), cut after *limit* characters."""
+    head = text[:limit]
+    out = "".join(c if " " <= c <= "~" else _escaped(ord(c)) for c in head)
+    return out + (f"...({len(text)} characters in all)" if len(text) > limit else "")
+
+
 class Style:
     """Wraps text in ANSI colour codes when enabled, and returns it unchanged otherwise."""
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import PolicyError
-from .paths import PolicySet
-from .policy import Policy
-from .testing import BrowserRequest, simulate, unsafe_request_header_names
-from .tokens import NON_WILDCARD_REQUEST_HEADER, SAFELISTED_METHODS
+from ..errors import PolicyError
+from ..paths import PolicySet
+from ..policy import Policy
+from ..testing import BrowserRequest, simulate, unsafe_request_header_names
+from ..tokens import NON_WILDCARD_REQUEST_HEADER, SAFELISTED_METHODS
 
 
 @dataclass(frozen=True)
@@ -57,21 +57,44 @@ def suggest_changes(req: BrowserRequest, policy: Policy | PolicySet) -> Suggesti
         BrowserRequest(req.origin, "GET", path="/"), target.replace(allow_credentials=False, expose_headers=[])
     ).ok:
         changes["origins"] = [req.origin] if any_origin else [*origins, req.origin]
-    if req.method not in SAFELISTED_METHODS and req.method not in target.allow_methods:
-        if req.credentials or "*" not in target.allow_methods:
-            changes["allow_methods"] = [m for m in target.allow_methods if m != "*"] + [req.method]
-    allowed = {h.lower() for h in target.allow_headers}
-    missing = [
-        n
-        for n in unsafe_request_header_names(req.headers)
-        if n not in allowed and (req.credentials or "*" not in allowed or n == NON_WILDCARD_REQUEST_HEADER)
-    ]
-    if missing:
-        changes["allow_headers"] = [h for h in target.allow_headers if h != "*" or not req.credentials] + missing
+    base = dict(changes)
+    changes.update(_method_and_header_changes(req, target, keep_star=True))
     if req.private_network and not target.allow_private_network:
         changes["allow_private_network"] = True
     if req.credentials and "*" in target.expose_headers:
         changes["expose_headers"] = [h for h in target.expose_headers if h != "*"]
+    first = _verified(req, target, changes)
+    if first.works:
+        return first
+    # '*' kept its meaning only where the server echoes the request (the default): otherwise list every name
+    strict = {**base, **_method_and_header_changes(req, target, keep_star=False)}
+    for name in ("allow_private_network", "expose_headers"):
+        if name in changes:
+            strict[name] = changes[name]
+    second = _verified(req, target, strict)
+    return second if second.works else first
+
+
+def _method_and_header_changes(req: BrowserRequest, target: Policy, keep_star: bool) -> dict[str, Any]:
+    """The method and header lists that add what *req* needs, keeping everything the policy had.
+
+    With *keep_star* a listed ``*`` stays and still covers every name but Authorization (the core echoes
+    the requested names, with credentials too); without it the names are listed instead of ``*``.
+    """
+    changes: dict[str, Any] = {}
+    star_methods = "*" in target.allow_methods and (keep_star or not req.credentials)
+    if req.method not in SAFELISTED_METHODS and req.method not in target.allow_methods and not star_methods:
+        changes["allow_methods"] = [m for m in target.allow_methods if m != "*"] + [req.method]
+    allowed = {h.lower() for h in target.allow_headers}
+    star_headers = "*" in allowed and (keep_star or not req.credentials)
+    asked = unsafe_request_header_names(req.headers)
+    missing = [n for n in asked if n not in allowed and (not star_headers or n == NON_WILDCARD_REQUEST_HEADER)]
+    if missing:
+        changes["allow_headers"] = [h for h in target.allow_headers if h != "*" or star_headers] + missing
+    return changes
+
+
+def _verified(req: BrowserRequest, target: Policy, changes: dict[str, Any]) -> Suggestion:
     try:
         fixed = target.replace(**changes)
     except PolicyError as exc:

@@ -12,17 +12,16 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from ..decision import Decision, RequestKind
+from ..engine import decide
+from ..errors import ConfigProblem, PolicyError
+from ..paths import PolicySet
+from ..policy import Policy
+from ..request import RequestMeta
+from ..testing import BrowserRequest, check_actual, check_preflight, exposed_headers, needs_preflight, preflight_headers
+from ._common import UsageError, load_policy_source, parse_header, policy_summary, style_for
 from .advice import suggest_changes
-from .config import load_policy
-from .decision import Decision, RequestKind
-from .engine import decide
-from .env import DEFAULT_PREFIX, policy_from_env
-from .errors import ConfigProblem, PolicyError
-from .paths import PolicySet
-from .policy import Policy
-from .request import RequestMeta
-from .terminal import Style, colour_wanted
-from .testing import BrowserRequest, check_actual, check_preflight, exposed_headers, needs_preflight, preflight_headers
+from .env import DEFAULT_PREFIX
 
 #: The policy ``explain`` uses when no ``--policy`` file is given.
 EXAMPLE_POLICY = Policy(
@@ -33,56 +32,6 @@ EXAMPLE_POLICY = Policy(
     allow_credentials=True,
     max_age=600,
 )
-
-
-class UsageError(Exception):
-    """A problem with the command line or its inputs (exit status 2)."""
-
-
-def parse_header(text: str) -> tuple[str, str]:
-    """``'Name: value'`` -> ``('Name', 'value')``; a bare name gets the value ``x``."""
-    name, sep, value = text.partition(":")
-    if not name.strip():
-        raise UsageError(f"--header {text!r}: write 'Name: value'")
-    return name.strip(), (value.strip() if sep else "x")
-
-
-def style_for(args: argparse.Namespace) -> Style:
-    """Colour for stdout as chosen by ``--color`` (auto: only on a TTY)."""
-    return Style(not getattr(args, "json", False) and colour_wanted(sys.stdout, getattr(args, "color", "auto")))
-
-
-def load_policy_source(args: argparse.Namespace) -> Policy | PolicySet | None:
-    """The policy named on the command line: ``--policy FILE``, ``--env`` (environment variables), or None."""
-    file = getattr(args, "policy", None) or getattr(args, "file", None)
-    if file and getattr(args, "env", False):
-        raise UsageError("give either a policy file or --env, not both")
-    if getattr(args, "env", False):
-        policy = policy_from_env(prefix=args.env_prefix)
-        if policy is None:
-            raise UsageError(f"--env: no {args.env_prefix}* variable is set (e.g. {args.env_prefix}ORIGINS)")
-        return policy
-    if file:
-        try:
-            return load_policy(file)
-        except PolicyError:
-            raise
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise UsageError(f"cannot read {file}: {exc}") from exc
-    return None
-
-
-def policy_summary(policy: Policy | PolicySet) -> str:
-    """A readable one-rule-per-line description of a Policy or PolicySet."""
-    if isinstance(policy, Policy):
-        return repr(policy)
-    lines = ["PolicySet("]
-    for key, rule in policy.rules:
-        shown = key if isinstance(key, str) else f"regex:{key.pattern}"
-        lines.append(f"    {shown}: {rule!r}")
-    if policy.default is not None:
-        lines.append(f"    (default): {policy.default!r}")
-    return "\n".join([*lines, ")"])
 
 
 def _decision_dict(d: Decision) -> dict[str, Any]:
@@ -182,9 +131,19 @@ def _problem_dict(p: ConfigProblem) -> dict[str, Any]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    if not args.file and not args.env:
-        raise UsageError("check: give a policy FILE or --env")
     s = style_for(args)
+    apps = [x for x in (args.file, args.env, args.flask, args.django) if x]
+    if len(apps) != 1:
+        raise UsageError("check: give one of a policy FILE, --env, --flask MODULE:APP or --django SETTINGS_MODULE")
+    if args.flask or args.django:
+        from .apps import check_django, check_flask, print_report
+
+        report = check_flask(args.flask) if args.flask else check_django(args.django)
+        if args.json:
+            print(json.dumps(report.as_dict(), indent=2))
+        else:
+            print_report(report, s.bold, s.bad, s.ok)
+        return 1 if report.problems else 0
     try:
         policy = load_policy_source(args)
     except PolicyError as exc:
@@ -269,8 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(pr)
     pr.set_defaults(func=_probe)
 
-    ck = sub.add_parser("check", help="validate a policy file (or the environment) and list every problem")
-    ck.add_argument("file", nargs="?")
+    ck = sub.add_parser("check", help="validate a policy file, the environment, or a real Flask app / Django project; list every problem")
+    ck.add_argument("file", nargs="?", help="a .toml or .json policy file")
+    ck.add_argument("--flask", metavar="MODULE:APP", help="import the Flask app (e.g. app:app) and check every CORS(...) and @cross_origin")
+    ck.add_argument("--django", metavar="SETTINGS_MODULE", help="set up Django with these settings; check CORS settings and @cors views")
     _add_env(ck)
     _add_common(ck)
     ck.set_defaults(func=_check)

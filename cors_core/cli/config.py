@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigProblem, InvalidPathRule, InvalidValue, PolicyError
-from .paths import PolicySet
-from .policy import _OPTIONS, Policy
+from ..errors import ConfigProblem, InvalidPathRule, InvalidValue, PolicyError, did_you_mean
+from ..paths import PolicySet
+from ..policy import _OPTIONS, OPTION_ALIASES, Policy
 
 _REGEX_PREFIX = "regex:"
 
@@ -75,8 +75,9 @@ def _build(data: dict[str, Any], where: str, problems: list[ConfigProblem]) -> P
     """One Policy from *data*, or None with its problems (options prefixed by *where*) added to *problems*."""
     found: list[ConfigProblem] = []
     for k in sorted(set(data) - set(_OPTIONS)):
-        close = [o for o in _OPTIONS if o.split("_")[-1] in k]
-        found.append(InvalidValue(k, data[k], "unknown option", f"use one of: {', '.join(close or _OPTIONS)}"))
+        hint = did_you_mean(k, _OPTIONS, OPTION_ALIASES)
+        fix = hint or f"use one of: {', '.join(_OPTIONS)}"
+        found.append(InvalidValue(k, data[k], "unknown option" + (f": {hint}" if hint else ""), fix))
     try:
         built: Policy | None = Policy(**{k: v for k, v in data.items() if k in _OPTIONS})
     except PolicyError as exc:

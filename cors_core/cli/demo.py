@@ -24,14 +24,14 @@ from types import FrameType
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from ..engine import decide
+from ..paths import PolicySet
+from ..policy import DEBUG_HEADER, Policy
+from ..request import RequestMeta
+from ..testing import BrowserRequest, simulate
+from ._common import UsageError, policy_summary
 from .advice import suggest_changes
-from .cli import UsageError, policy_summary
-from .engine import decide
-from .paths import PolicySet
-from .policy import DEBUG_HEADER, Policy
-from .request import RequestMeta
-from .terminal import Style
-from .testing import BrowserRequest, simulate
+from .terminal import Style, shown
 
 WSGIApp = Callable[..., Iterable[bytes]]
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -262,7 +262,7 @@ def _wsgi_middleware() -> Any:
     try:
         return importlib.import_module("cors_wsgi").CORSMiddleware
     except ImportError:
-        adapters = Path(__file__).resolve().parent.parent / "adapters"
+        adapters = Path(__file__).resolve().parents[2] / "adapters"
         if not (adapters / "cors_wsgi" / "__init__.py").is_file():
             raise
         sys.path.append(str(adapters))
@@ -278,8 +278,8 @@ def _log_line(s: Style) -> Callable[[dict[str, Any]], None]:
 
     def out(e: dict[str, Any]) -> None:
         reason = e["reason"]
-        shown = s.ok(reason) if reason == "allowed" else (s.dim(reason) if e["kind"] in ("not-cors", "out-of-scope") else s.bad(reason))
-        print(f"  {e['method']:7} {e['path']:18} -> {e['status']}  {shown}: {e['message']}", flush=True)
+        painted = s.ok(reason) if reason == "allowed" else (s.dim(reason) if e["kind"] in ("not-cors", "out-of-scope") else s.bad(reason))
+        print(f"  {shown(e['method'], 20):7} {shown(e['path'], 80):18} -> {e['status']}  {painted}: {e['message']}", flush=True)
 
     return out
 
@@ -295,25 +295,33 @@ def _announce(args: argparse.Namespace, s: Style, page: str, api: str, policy: P
     print("Press Ctrl-C to stop.", flush=True)
 
 
+#: The signals that stop the demo: Ctrl-C, ``kill``, and the terminal closing.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 def _wait_for_stop() -> None:
-    """Block until Ctrl-C (SIGINT) or SIGTERM."""
+    """Block until Ctrl-C (SIGINT), SIGTERM or SIGHUP.
+
+    The handlers are installed explicitly: a process started in the background by a shell, or by a CI
+    runner, inherits SIGINT *ignored*, and Python then never raises KeyboardInterrupt, so the demo would
+    otherwise run on after Ctrl-C or ``kill -INT``.
+    """
     stop = threading.Event()
 
-    def on_term(signum: int, frame: FrameType | None) -> None:
+    def on_signal(signum: int, frame: FrameType | None) -> None:
         stop.set()
 
-    previous = signal.signal(signal.SIGTERM, on_term)
+    previous = {sig: signal.signal(sig, on_signal) for sig in STOP_SIGNALS}
     try:
         while not stop.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def run_demo(args: argparse.Namespace, user_policy: Policy | PolicySet | None, s: Style) -> int:
-    """The ``demo`` command: serve until Ctrl-C (or SIGTERM), then stop both servers and return 0."""
+    """The ``demo`` command: serve until Ctrl-C (or SIGTERM/SIGHUP), then stop both servers and return 0."""
     if args.host not in _LOOPBACK:
         raise UsageError("the demo serves on loopback only (127.0.0.1, localhost or ::1)")
     try:
