@@ -7,7 +7,8 @@ Use it to ask what a browser would make of a server's answers::
     assert outcome.ok
 
 or to judge responses from any server (``check_preflight``, ``check_actual``, ``exposed_headers``).
-Headers are given as a list of ``(name, value)`` pairs, as they arrived.
+Headers are given as a list of ``(name, value)`` pairs, as they arrived. The model is the Standard's;
+``simulate(..., engine="webkit")`` applies what a shipped engine does differently (:class:`EngineProfile`).
 """
 
 from __future__ import annotations
@@ -177,12 +178,20 @@ def cors_check(req: BrowserRequest, headers: Headers) -> Verdict:
     return Verdict(False, "credentials requested but Access-Control-Allow-Credentials is not 'true'")
 
 
-def check_preflight(req: BrowserRequest, status: int, headers: Headers, strict_authorization: bool = True) -> Verdict:
+def check_preflight(
+    req: BrowserRequest,
+    status: int,
+    headers: Headers,
+    strict_authorization: bool | None = None,
+    engine: str | EngineProfile | None = None,
+) -> Verdict:
     """Fetch "CORS-preflight fetch" step 7: does the preflight answer allow the actual request?
 
     ``strict_authorization=False`` models browsers (Chromium, Firefox, Safari today) that let
-    ``Access-Control-Allow-Headers: *`` cover Authorization, against the Standard.
+    ``Access-Control-Allow-Headers: *`` cover Authorization, against the Standard; ``engine`` (a
+    name or :class:`EngineProfile`) sets it from that engine's profile. The default is the Standard.
     """
+    strict_authorization = _strict_authorization(strict_authorization, engine)
     req = req.prepared()
     verdict = cors_check(req, headers)
     if not verdict:
@@ -221,12 +230,61 @@ def check_actual(req: BrowserRequest, status: int, headers: Headers) -> Verdict:
     return cors_check(req.prepared(), headers)
 
 
-def preflight_max_age(headers: Headers, cap: int = 7200) -> int:
-    """How long a browser caches a successful preflight (5 s when absent or invalid; Chromium caps at 7200)."""
+def preflight_max_age(headers: Headers, cap: int | None = 7200) -> int:
+    """How long a browser caches a successful preflight (5 s when absent or invalid), at most *cap* seconds.
+
+    The default cap is Chromium's; ``cap=None`` is the Standard's (no cap of its own).
+    """
     fields = [v.strip(" \t") for n, v in headers if n.lower() == "access-control-max-age"]
     if len(fields) != 1 or not fields[0].isdigit() or not fields[0].isascii():
         return 5
-    return min(int(fields[0]), cap)
+    return int(fields[0]) if cap is None else min(int(fields[0]), cap)
+
+
+@dataclass(frozen=True)
+class EngineProfile:
+    """Where a shipped browser engine departs from the Fetch Standard in ways a CORS server's answers meet.
+
+    ``max_age_cap``: the most seconds the engine caches a preflight result (None: what Max-Age says).
+    ``star_covers_authorization``: ``Access-Control-Allow-Headers: *`` lets ``Authorization`` through
+    (the Standard says it must be listed by name).
+    """
+
+    name: str
+    max_age_cap: int | None
+    star_covers_authorization: bool
+
+
+#: The Standard itself.
+SPEC = EngineProfile("spec", None, False)
+#: Chromium (Chrome, Edge, Opera): Max-Age capped at 2 hours.
+CHROMIUM = EngineProfile("chromium", 7200, True)
+#: Firefox: Max-Age capped at 24 hours (its pref network.cors_preflight.authorization_covered_by_wildcard
+#: set to false makes it follow the Standard on Authorization).
+FIREFOX = EngineProfile("firefox", 86400, True)
+#: WebKit (Safari, every iOS browser): Max-Age capped at 10 minutes.
+WEBKIT = EngineProfile("webkit", 600, True)
+
+ENGINE_PROFILES: dict[str, EngineProfile] = {p.name: p for p in (SPEC, CHROMIUM, FIREFOX, WEBKIT)}
+_ENGINE_ALIASES = {"chrome": "chromium", "edge": "chromium", "gecko": "firefox", "safari": "webkit"}
+
+
+def engine_profile(engine: str | EngineProfile) -> EngineProfile:
+    """The profile for *engine*: an :class:`EngineProfile`, or a name ('chromium', 'chrome', 'firefox', 'safari', ...)."""
+    if isinstance(engine, EngineProfile):
+        return engine
+    key = _ENGINE_ALIASES.get(engine.lower(), engine.lower())
+    if key not in ENGINE_PROFILES:
+        known = ", ".join(sorted({*ENGINE_PROFILES, *_ENGINE_ALIASES}))
+        raise ValueError(f"unknown engine {engine!r}: use one of {known}, or pass an EngineProfile")
+    return ENGINE_PROFILES[key]
+
+
+def _strict_authorization(given: bool | None, engine: str | EngineProfile | None) -> bool:
+    """An explicit ``strict_authorization`` wins; else the engine's profile; else the Standard (strict)."""
+    if given is not None:
+        return given
+    return engine is None or not engine_profile(engine).star_covers_authorization
 
 
 def exposed_headers(req: BrowserRequest, headers: Headers) -> set[str]:
@@ -263,13 +321,20 @@ def simulate(
     req: BrowserRequest,
     policy: object,
     response_headers: Iterable[tuple[str, str]] = (),
-    strict_authorization: bool = True,
+    strict_authorization: bool | None = None,
+    engine: str | EngineProfile | None = None,
 ) -> Outcome:
     """Run *req* through ``decide()`` under *policy* (a Policy or PolicySet) the way a browser would.
 
     ``response_headers`` are what the application itself adds to the actual response; as the adapter
     contract says, any CORS header among them is replaced by the decision's.
+    ``engine`` (a name such as ``"safari"`` or an :class:`EngineProfile`) applies that engine's
+    departures from the Standard: its Max-Age cap and whether ``*`` covers ``Authorization``.
+    Without it the model is the Standard's, with Chromium's Max-Age cap. ``strict_authorization``,
+    when given, overrides the profile on ``Authorization``.
     """
+    strict_authorization = _strict_authorization(strict_authorization, engine)
+    cap = engine_profile(engine).max_age_cap if engine is not None else 7200
     from .decision import CORS_RESPONSE_HEADERS, RequestKind
     from .engine import decide
     from .request import RequestMeta
@@ -297,7 +362,7 @@ def simulate(
         verdict = check_preflight(req, d.status or 200, pf_headers, strict_authorization)
         if not verdict:
             return Outcome(False, True, "preflight: " + verdict.reason)
-        max_age = preflight_max_age(pf_headers)
+        max_age = preflight_max_age(pf_headers, cap)
     d = decide(RequestMeta(req.method, req.path, req.origin, None, None, None, 1), policy)  # type: ignore[arg-type]
     owned = {n.lower() for n in CORS_RESPONSE_HEADERS}
     actual = [*((n, v) for n, v in response_headers if n.lower() not in owned), *d.items()]

@@ -1,1 +1,1 @@
-"""End-to-end CORS tests in headless Chromium (see docs/browser-cases.md)."""
+"""End-to-end CORS tests in Chromium, Firefox and WebKit (see docs/browser-cases.md)."""

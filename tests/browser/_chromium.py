@@ -6,11 +6,14 @@ import asyncio
 import os
 import shutil
 import threading
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-#: Set to 1 in CI: a missing browser fails the suite instead of skipping it.
-REQUIRE_ENV = "CORS_REQUIRE_BROWSER"
+from ._engine import REQUIRE_ENV, RUN_CALL_JS, ClosedPort, EngineMissing, browser_required, version_of
+
+__all__ = ["PATH_ENV", "REQUIRE_ENV", "Chromium", "ChromiumEngine", "browser_required", "find_chromium", "run_call"]
+
 #: Overrides where Chromium is looked for.
 PATH_ENV = "CHROMIUM_PATH"
 
@@ -36,50 +39,6 @@ def find_chromium() -> tuple[str | None, str]:
     return None, "no Chromium found (install Debian's package: apt-get install chromium, or set CHROMIUM_PATH)"
 
 
-#: Chromium's console wording for each culprit of ``_cases.CULPRITS`` (``{name}``: the method or header).
-#: The message starts "Access to fetch at ... has been blocked by CORS policy:" and goes on with one of these.
-CONSOLE = {
-    "origin": "No 'Access-Control-Allow-Origin' header is present on the requested resource",
-    "credentials": "The value of the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true'",
-    "star-with-credentials": "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*'",
-    "method": "Method {name} is not allowed by Access-Control-Allow-Methods in preflight response",
-    "header": "Request header field {name} is not allowed by Access-Control-Allow-Headers in preflight response",
-}
-#: What marks a console message as the browser's CORS verdict (other messages, e.g. net::ERR_FAILED, are ignored).
-CONSOLE_MARK = "blocked by CORS policy"
-
-
-def browser_required() -> bool:
-    return os.environ.get(REQUIRE_ENV, "") not in ("", "0")
-
-
-# Runs in the page (or the sandboxed frame): one fetch() or XHR, reporting what the script could see.
-RUN_CALL_JS = """
-async (s) => {
-  if (s.via === "xhr") {
-    return await new Promise((resolve) => {
-      const x = new XMLHttpRequest();
-      x.open(s.method, s.url);
-      x.withCredentials = s.credentials;
-      for (const [k, v] of s.headers) x.setRequestHeader(k, v);
-      x.onload = () => resolve({ok: true, status: x.status, body: x.responseText,
-        headers: x.getAllResponseHeaders().split("\\r\\n").filter(Boolean).map((l) => l.split(":")[0].toLowerCase())});
-      x.onerror = () => resolve({ok: false, error: "XMLHttpRequest network error"});
-      x.send(s.body);
-    });
-  }
-  try {
-    const r = await fetch(s.url, {method: s.method, headers: s.headers, body: s.body,
-      credentials: s.credentials ? "include" : "same-origin"});
-    const body = await r.text();
-    return {ok: true, status: r.status, body, headers: [...r.headers.keys()]};
-  } catch (e) {
-    return {ok: false, error: String(e)};
-  }
-}
-"""
-
-
 async def run_call(target: Any, spec: dict[str, Any]) -> dict[str, Any]:
     """Evaluate one call in *target* (a playwright Page or Frame) and return the script's view."""
     result: dict[str, Any] = await target.evaluate(RUN_CALL_JS, spec)
@@ -96,7 +55,7 @@ class Chromium:
     case overlaps the network round trips of others.
     """
 
-    def __init__(self, executable: str) -> None:
+    def __init__(self, executable: str, args: Sequence[str] = LAUNCH_ARGS) -> None:
         from playwright.async_api import async_playwright
 
         self._loop = asyncio.new_event_loop()
@@ -106,7 +65,7 @@ class Chromium:
         async def start() -> tuple[Any, Any]:
             driver = await async_playwright().start()
             try:
-                return driver, await driver.chromium.launch(executable_path=executable, args=list(LAUNCH_ARGS))
+                return driver, await driver.chromium.launch(executable_path=executable, args=list(args))
             except BaseException:
                 await driver.stop()
                 raise
@@ -148,3 +107,79 @@ class Chromium:
             self._submit(stop())
         finally:
             self._stop_loop()
+
+
+class _ChromiumTab:
+    """A fresh browser context with one page (contexts share no cookies, cache or preflight cache)."""
+
+    def __init__(self, chromium: Chromium, page: Any, messages: list[str]) -> None:
+        self._chromium, self._page, self._messages = chromium, page, messages
+
+    # playwright's coroutines must be created on its loop's thread: each method wraps its calls in one.
+
+    def goto(self, url: str) -> None:
+        async def goto() -> None:
+            await self._page.goto(url)
+
+        self._chromium._submit(goto())
+
+    def call(self, spec: dict[str, Any], in_frame: bool) -> dict[str, Any]:
+        async def call() -> dict[str, Any]:
+            target = self._page.main_frame.child_frames[0] if in_frame else self._page
+            return await run_call(target, spec)
+
+        return self._chromium._submit(call())
+
+    def console(self) -> list[str] | None:
+        return list(self._messages)
+
+
+class ChromiumEngine:
+    """Debian's Chromium behind the suite's engine interface; every non-loopback request goes to a closed port."""
+
+    name = "chromium"
+    concurrency = 4  # contexts run side by side, so one case's page start-up overlaps another's round trips
+
+    def __init__(self) -> None:
+        executable, why = find_chromium()
+        if executable is None:
+            raise EngineMissing(why)
+        try:
+            import playwright.async_api  # noqa: F401
+        except ImportError as exc:
+            raise EngineMissing("the playwright package is not installed (pip install playwright; "
+                                "do not run 'playwright install')") from exc
+        self.version = version_of([executable, "--version"])
+        # Chromium never sends localhost, *.localhost or loopback addresses to a proxy.
+        self._closed = ClosedPort()
+        try:
+            self.chromium = Chromium(executable, (*LAUNCH_ARGS, f"--proxy-server=http://127.0.0.1:{self._closed.port}"))
+        except Exception as exc:
+            self._closed.close()
+            raise EngineMissing(f"Chromium at {executable} did not start: {exc}") from exc
+
+    @contextmanager
+    def tab(self) -> Iterator[_ChromiumTab]:
+        messages: list[str] = []
+
+        async def open_page() -> tuple[Any, Any]:
+            context = await self.chromium.browser.new_context()
+            page = await context.new_page()
+            page.set_default_timeout(15_000)
+            page.on("console", lambda message: messages.append(message.text))
+            return context, page
+
+        async def close(context: Any) -> None:
+            await context.close()
+
+        context, page = self.chromium._submit(open_page())
+        try:
+            yield _ChromiumTab(self.chromium, page, messages)
+        finally:
+            self.chromium._submit(close(context))
+
+    def close(self) -> None:
+        try:
+            self.chromium.close()
+        finally:
+            self._closed.close()

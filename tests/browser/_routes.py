@@ -66,6 +66,11 @@ def _login(req: Incoming) -> Reply:
     return _echo(req, extra=(("Set-Cookie", f"{COOKIE}=s3cret; Path=/; HttpOnly; SameSite=Lax"),))
 
 
+def _login_secure(req: Incoming) -> Reply:
+    """Sets the same cookie with ``Secure``: allowed over http://localhost, which is a secure context."""
+    return _echo(req, extra=(("Set-Cookie", f"{COOKIE}=s3cret; Path=/; HttpOnly; Secure; SameSite=Lax"),))
+
+
 def _redirect(req: Incoming) -> Reply:
     """307 to ``data`` on the same origin, keeping the query (the test's token)."""
     target = req.path.rsplit("/", 1)[0] + f"/{REDIRECT_TARGET}" + (f"?{req.query}" if req.query else "")
@@ -105,6 +110,7 @@ ROUTES: tuple[Route, ...] = (
     Route("putonly", ("PUT",), _echo),
     Route("secure", ("GET", "PUT"), _secure),
     Route("login", ("GET", "POST"), _login),
+    Route("login-secure", ("GET",), _login_secure),
     Route("whoami", ("GET",), _echo),
     Route("redirect", ("GET",), _redirect),
     Route("redirect-away", ("GET",), _redirect_away),

@@ -1,19 +1,31 @@
-"""Fixtures: one Chromium for the session, the page servers, and one API server per adapter."""
+"""Fixtures: one browser per engine for the session, the page servers, and one API server per adapter."""
 
 from __future__ import annotations
 
 import dataclasses
-import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import NoReturn
 
 import pytest
 
 from ._apps import ADAPTERS, ASGI_ADAPTERS, AdapterMissing, Api, build_api
-from ._cases import CASES, Ports, build_policies
-from ._chromium import REQUIRE_ENV, Chromium, browser_required, find_chromium
-from ._run import CaseRun, play
+from ._cases import CASES, Case, Ports, build_policies
+from ._chromium import Chromium, ChromiumEngine
+from ._engine import ENGINES, REQUIRE_ENV, Engine, EngineMissing, browser_required
+from ._firefox import FirefoxEngine
+from ._run import CaseRun, play_in
 from ._servers import AsgiServer, Recorder, Server, page_app, probe_app, probe_asgi, split_api, split_asgi
+from ._webkit import WebKitEngine
+
+_DRIVERS: dict[str, Callable[[], Engine]] = {"chromium": ChromiumEngine, "firefox": FirefoxEngine, "webkit": WebKitEngine}
+#: The engines this session launched and their versions, for the summary (and make_case_table.PROVEN).
+_LAUNCHED: dict[str, str] = {}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _LAUNCHED:
+        terminalreporter.write_line("browser engines: " + "; ".join(f"{k}: {v}" for k, v in _LAUNCHED.items()))
 
 
 def _absent(why: str) -> NoReturn:
@@ -23,22 +35,29 @@ def _absent(why: str) -> NoReturn:
     pytest.skip(f"browser tests skipped: {why}")
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Chromium]:
-    """Debian's Chromium, launched once for the session, driven by playwright."""
-    executable, why = find_chromium()
-    if executable is None:
-        _absent(why)
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """One browser of each engine, launched once for the session (the test id names it)."""
+    name: str = request.param
     try:
-        import playwright.async_api  # noqa: F401
-    except ImportError:
-        _absent("the playwright package is not installed (pip install playwright; do not run 'playwright install')")
-    try:
-        browser = Chromium(executable)
-    except Exception as exc:
-        _absent(f"Chromium at {executable} did not start: {exc}")
+        browser = _DRIVERS[name]()
+    except EngineMissing as exc:
+        _absent(f"{name}: {exc}")
+    _LAUNCHED[name] = browser.version
     yield browser
     browser.close()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Chromium]:
+    """Chromium alone, loopback only as in the engine suite, for suites that drive playwright themselves
+    (tests/migration)."""
+    try:
+        engine = ChromiumEngine()
+    except EngineMissing as exc:
+        _absent(f"chromium: {exc}")
+    yield engine.chromium
+    engine.close()
 
 
 @pytest.fixture(scope="session")
@@ -73,13 +92,27 @@ def api(request: pytest.FixtureRequest, page_servers: Ports) -> Iterator[Api]:
 
 
 @pytest.fixture(scope="module")
-def case_runs(request: pytest.FixtureRequest, chromium: Chromium, api: Api) -> dict[str, CaseRun | BaseException]:
-    """Every selected case played once against *api*, concurrently; the tests then judge one run each."""
+def case_runs(request: pytest.FixtureRequest, engine: Engine, api: Api) -> dict[str, CaseRun | BaseException]:
+    """Every selected case played once in *engine* against *api*; the tests then judge one run each.
+
+    Cases run side by side up to the engine's concurrency, so one case's page start-up overlaps another's
+    round trips; a case's exception is its result.
+    """
     selected = {
         item.callspec.params["case"].id
         for item in request.session.items
-        if hasattr(item, "callspec") and item.callspec.params.get("api") == api.adapter and "case" in item.callspec.params
+        if hasattr(item, "callspec")
+        and item.callspec.params.get("api") == api.adapter
+        and item.callspec.params.get("engine") == engine.name
+        and "case" in item.callspec.params
     }
     cases = [case for case in CASES if case.id in selected]
-    jobs = [functools.partial(play, case=case, api=api) for case in cases]
-    return dict(zip((c.id for c in cases), chromium.run_all(jobs), strict=True))
+
+    def run(case: Case) -> CaseRun | BaseException:
+        try:
+            return play_in(engine, case, api)
+        except Exception as exc:
+            return exc
+
+    with ThreadPoolExecutor(engine.concurrency) as pool:
+        return dict(zip((c.id for c in cases), pool.map(run, cases), strict=True))

@@ -9,10 +9,14 @@ import pytest
 
 from cors_core import Policy, PolicySet
 from cors_core.testing import (
+    ENGINE_PROFILES,
+    WEBKIT,
     BrowserRequest,
+    EngineProfile,
     check_actual,
     check_preflight,
     cors_check,
+    engine_profile,
     exposed_headers,
     is_safelisted_request_header,
     needs_preflight,
@@ -234,3 +238,52 @@ def test_simulate_outside_every_path_rule() -> None:
     s = PolicySet({"/api/*": Policy([APP], allow_methods=["PUT"])})
     assert not simulate(BrowserRequest(APP, "PUT", path="/other"), s).ok
     assert simulate(BrowserRequest(APP, "PUT", path="/api/x"), s).ok
+
+
+# Engine profiles: what shipped engines do where they depart from the Standard (tests/browser proves them)
+
+
+_A_DAY = Policy([APP], allow_methods=["PUT"], max_age=86400)  # the most a Policy allows
+_STAR = Policy([APP], allow_headers=["*"])
+_BEARER = BrowserRequest(APP, headers=(("Authorization", "Bearer x"),))
+
+
+@pytest.mark.parametrize(
+    ("engine", "cached", "star_covers_authorization"),
+    [
+        (None, 7200, False),  # the Standard, with Chromium's cap (the behaviour before profiles existed)
+        ("spec", 86400, False),
+        ("chromium", 7200, True),
+        ("chrome", 7200, True),
+        ("firefox", 86400, True),
+        ("webkit", 600, True),
+        ("Safari", 600, True),
+        (EngineProfile("mine", 60, False), 60, False),
+    ],
+)
+def test_simulate_with_an_engine_profile(engine: str | EngineProfile | None, cached: int, star_covers_authorization: bool) -> None:
+    assert simulate(BrowserRequest(APP, "PUT"), _A_DAY, engine=engine).max_age == cached
+    star = [("Access-Control-Allow-Origin", APP), ("Access-Control-Allow-Headers", "*")]
+    assert check_preflight(_BEARER, 200, star, engine=engine).ok is star_covers_authorization
+    # Our server stays strict (R21): '*' in allow_headers never answers for Authorization, whatever the engine.
+    assert not simulate(_BEARER, _STAR, engine=engine).ok
+
+
+def test_profiles_cover_the_engines_the_browser_suite_runs() -> None:
+    assert {"spec", "chromium", "firefox", "webkit"} <= set(ENGINE_PROFILES)
+    assert engine_profile("safari") is WEBKIT and engine_profile(WEBKIT) is WEBKIT
+
+
+def test_explicit_strict_authorization_overrides_the_profile() -> None:
+    star = [("Access-Control-Allow-Origin", APP), ("Access-Control-Allow-Headers", "*")]
+    assert not check_preflight(_BEARER, 200, star, engine="webkit", strict_authorization=True).ok
+    assert check_preflight(_BEARER, 200, star, engine="spec", strict_authorization=False).ok
+
+
+def test_unknown_engine_names_the_known_ones() -> None:
+    with pytest.raises(ValueError, match=r"unknown engine 'netscape'.*chromium.*safari"):
+        simulate(PLAIN, _STAR, engine="netscape")
+
+
+def test_max_age_cap_none_is_uncapped() -> None:
+    assert preflight_max_age([("Access-Control-Max-Age", "999999")], cap=None) == 999999
