@@ -7,7 +7,8 @@ from typing import Any
 
 from cors_core import Policy, PolicySet, RequestKind, RequestMeta, decide, decision_without_origin
 from cors_core.decision import Decision
-from cors_core.refusal_log import RefusalLog, ReportCallback, check_report_only, policy_label
+from cors_core.engine import EXACT_ANSWERS_KEPT, remembered_answer
+from cors_core.refusal_log import REFUSAL_LEVEL, RefusalLog, ReportCallback, check_report_only, policy_label
 
 from ._async_check import close_slot, open_slot, with_stand_ins
 from ._headers import Encoder, _untouched, with_cors
@@ -31,6 +32,7 @@ _WS_REFUSED_BODY = b"WebSocket origin not allowed\n"
 _new_meta: Any = tuple.__new__  # builds the RequestMeta NamedTuple without its keyword-parsing __new__
 #: Refusals and report-only differences, on the logger ``cors_core.asgi`` (see docs/asgi.md).
 LOG = RefusalLog("asgi")
+_log_on = LOG.logger.isEnabledFor  # LOG.enabled() without its own call: the one check a refusal costs while off
 _LABEL = "CORSMiddleware"
 
 
@@ -49,12 +51,14 @@ class CORSMiddleware:
     """
 
     __slots__ = (
+        "_answers",
         "_candidate",
         "_decide_policy",
         "_encode",
         "_kept",
         "_no_origin",
         "_no_origin_pairs",
+        "_remember",
         "_scoped",
         "_ws_check",
         "app",
@@ -104,6 +108,11 @@ class CORSMiddleware:
         self._encode = Encoder()
         self._kept = self._encode.kept
         self._no_origin_pairs = () if self._no_origin is None else self._encode(self._no_origin)
+        #: Raw Origin value -> (decision, encoded headers), for the answers the core keeps for listed origins
+        #: (remembered_answer): configured origins only, at most EXACT_ANSWERS_KEPT. Stays empty where
+        #: every request must reach decide(): a PolicySet, an async origin_check, a report-only candidate.
+        self._answers: dict[bytes, tuple[Decision, tuple[tuple[bytes, bytes], ...]]] = {}
+        self._remember = type(policy) is Policy and self._decide_policy is None and report_only is None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -116,30 +125,34 @@ class CORSMiddleware:
         method = scope["method"]
         if method != "OPTIONS":  # the common case, inlined: only Origin matters (R1), counted (R7)
             origin_names = ORIGIN_NAMES
-            origin = None
+            origin = b""
             count = 0
             for name, value in scope["headers"]:
                 if name in origin_names:
                     count += 1
-                    if origin is None:
+                    if count == 1:
                         origin = value
-            if origin is None and self._no_origin is not None:  # most traffic: one answer, encoded once
+            if not count and self._no_origin is not None:  # most traffic: one answer, encoded once
                 decision, ours = self._no_origin, self._no_origin_pairs
+            elif count == 1 and (known := self._answers.get(origin)) is not None:  # a listed origin answered before
+                decision, ours = known
             else:
                 path = route_path(scope) if self._scoped else scope["path"]
-                meta = _new_meta(
-                    RequestMeta, (method, path, None if origin is None else origin.decode("latin-1"), None, None, None, count or None)
-                )
+                text = origin.decode("latin-1") if count else None
+                meta = _new_meta(RequestMeta, (method, path, text, None, None, None, count or None))
                 decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta, self._decide_policy)
                 if self._candidate is not None:
                     await self._compare(meta, decision)
                 if decision.kind is _OUT_OF_SCOPE:
                     await self.app(scope, receive, send)
                     return
-                if not decision.allowed and decision.kind is not _NOT_CORS and LOG.enabled():  # the one check when off
-                    LOG.refused(decision, policy_label(self.policy, path, _LABEL))
                 kept = self._kept.get(id(decision.headers))  # Encoder's memory, looked up inline on the hot path
                 ours = kept[1] if kept is not None and kept[0] is decision.headers else self._encode(decision)
+                if decision.allowed:
+                    if self._remember and count == 1 and remembered_answer(self.policy, text) is decision:  # type: ignore[arg-type]
+                        self._remember_answer(origin, decision, ours)
+                elif decision.kind is not _NOT_CORS and _log_on(REFUSAL_LEVEL):  # the one check while logging is off
+                    LOG.refused(decision, policy_label(self.policy, path, _LABEL))
         else:
             path = route_path(scope) if self._scoped else scope["path"]
             meta = request_meta(scope["headers"], method, path)
@@ -150,7 +163,7 @@ class CORSMiddleware:
             if kind is _OUT_OF_SCOPE:
                 await self.app(scope, receive, send)
                 return
-            if not decision.allowed and kind is not _NOT_CORS and LOG.enabled():
+            if not decision.allowed and kind is not _NOT_CORS and _log_on(REFUSAL_LEVEL):
                 LOG.refused(decision, policy_label(self.policy, path, _LABEL))
             ours = self._encode(decision)
             if kind is _PREFLIGHT:
@@ -185,6 +198,11 @@ class CORSMiddleware:
                 raise
             await _send_error(send, ours, decision)
             raise  # for the server's (and any outer middleware's) logging, as cors_wsgi does
+
+    def _remember_answer(self, origin: bytes, decision: Decision, ours: tuple[tuple[bytes, bytes], ...]) -> None:
+        """Keep the encoded answer of a listed origin (the core keeps the decision itself), bounded like the core's."""
+        if len(self._answers) < EXACT_ANSWERS_KEPT:
+            self._answers[origin] = (decision, ours)
 
     async def _decide_async(self, meta: Any, policy: Policy | PolicySet) -> Decision:
         """decide() under a policy with an async origin_check: await the check only if the core asks for it."""
@@ -221,7 +239,7 @@ class CORSMiddleware:
         if meta.origin is not None:
             decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta, self._decide_policy)
             if decision.kind is not _OUT_OF_SCOPE and not decision.allowed:
-                if LOG.enabled():
+                if _log_on(REFUSAL_LEVEL):
                     LOG.refused(decision, policy_label(self.policy, path, f"{_LABEL} (WebSocket)"))
                 await _refuse_websocket(scope, receive, send)
                 return
