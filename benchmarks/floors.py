@@ -1,12 +1,13 @@
 """What any CORS layer must pay in each framework, next to what ours pays: the numbers behind docs/performance.md.
 
-For WSGI, Flask and Django, the same in-process harness as ``run.py`` times the bare app against
+For WSGI, Flask, Django and Starlette, the same in-process harness as ``run.py`` times the bare app against
 layers that do less than a CORS layer can: a pass-through, and one that only appends ``Vary: Origin``
 (the least a layer that follows Fetch's advice on caches must do, R30). Ours and the peer run in
 the same rounds, so each row shows how far above that floor each library is.
 
     python benchmarks/floors.py                      # every framework, no-origin / allowed / refused
     python benchmarks/floors.py --group flask --rounds 25
+    python benchmarks/floors.py --group starlette    # ASGI: the same floors as Starlette middleware
     python benchmarks/floors.py --profile flask refused-simple   # cProfile of our layer on one scenario
     python benchmarks/floors.py --profile flask allowed-simple --policy subdomain-pattern
 
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run as harness  # benchmarks/run.py: the same drivers and timing loop
 
-SCENARIOS = ("no-origin", "allowed-simple", "refused-simple")
+SCENARIOS = ("no-origin", "allowed-simple", "refused-simple", "rotating-refused")
 _VARY = ("Vary", "Origin")
 
 
@@ -58,6 +59,40 @@ class _VaryOnly:
 def _flask_with(layer: type) -> Any:
     app = harness._flask_app()
     app.wsgi_app = layer(app.wsgi_app)
+    return app
+
+
+_ASGI_VARY = (b"vary", b"Origin")
+
+
+class _AsgiPassThrough:
+    """An ASGI layer that does nothing."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
+class _AsgiVaryOnly:
+    """An ASGI layer that only appends ``Vary: Origin`` through a wrapped ``send`` (a closure, as cheap as it gets)."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        def vary_send(message: Any) -> Any:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), _ASGI_VARY]
+            return send(message)
+
+        await self.app(scope, receive, vary_send)
+
+
+def _starlette_with(layer: type) -> Any:
+    app = harness._starlette_app(None)
+    app.add_middleware(layer)
     return app
 
 
@@ -106,6 +141,11 @@ def _targets(group: str) -> list[harness.Target]:
             harness.Target(group, "pass-through", lambda spec: _flask_with(_PassThrough), "wsgi"),
             harness.Target(group, "Vary only", lambda spec: _flask_with(_VaryOnly), "wsgi"),
         ]
+    elif group == "starlette":
+        floors = [
+            harness.Target(group, "pass-through", lambda spec: _starlette_with(_AsgiPassThrough), "asgi"),
+            harness.Target(group, "Vary only", lambda spec: _starlette_with(_AsgiVaryOnly), "asgi"),
+        ]
     else:
         floors = [
             harness.Target(group, "pass-through", _django_floor("pass_through"), "django"),
@@ -122,13 +162,13 @@ def floors(groups: list[str], rounds: int, policy: str = "one-origin") -> None:
         targets = _targets(group)
         apps = {t.name: t.build(harness.POLICIES[policy]) for t in targets}
         print(f"\n{group}: overhead over the bare app, median of {rounds} interleaved rounds (µs per request)")
-        print(f"  {'scenario':16}" + "".join(f"{t.name:>22}" for t in targets[1:]))
+        print(f"  {'scenario':16}" + "".join(f"{t.name:>26}" for t in targets[1:]))
         for scenario in SCENARIOS:
             reqs = harness.SCENARIOS[scenario]
             batches = {t.name: harness._batch(t, apps[t.name], reqs) for t in targets}
             result = harness.measure(batches, cfg)
             bare = result[targets[0].name]["median_us"]
-            cells = "".join(f"{result[t.name]['median_us'] - bare:>+22.2f}" for t in targets[1:])
+            cells = "".join(f"{result[t.name]['median_us'] - bare:>+26.2f}" for t in targets[1:])
             print(f"  {scenario:16}{cells}   (bare {bare:.2f})")
 
 
@@ -143,14 +183,14 @@ def profile(group: str, scenario: str, top: int, policy: str = "one-origin") -> 
     profiler.disable()
     print(f"{target.name}, {policy}, {scenario}: 20,000 requests (profiler overhead included); our functions only:")
     stats = pstats.Stats(profiler).sort_stats("tottime")
-    stats.print_stats(r"cors_(core|wsgi|flask|django)", top)
+    stats.print_stats(r"cors_(core|wsgi|flask|django|asgi)", top)
     print("and the whole request, framework included:")
     stats.print_stats(top)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--group", action="append", choices=("wsgi", "flask", "django"), help="repeatable; default: all three")
+    parser.add_argument("--group", action="append", choices=("wsgi", "flask", "django", "starlette"), help="repeatable; default: all four")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--profile", nargs=2, metavar=("GROUP", "SCENARIO"), help="profile our layer instead of timing the floors")
     parser.add_argument("--top", type=int, default=25, help="functions shown by --profile")
@@ -158,11 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.profile:
         group, scenario = args.profile
-        if group not in ("wsgi", "flask", "django", "decide") or scenario not in harness.SCENARIOS:
-            parser.error(f"--profile takes a group (wsgi, flask, django, decide) and a scenario ({', '.join(harness.SCENARIOS)})")
+        if group not in ("wsgi", "flask", "django", "starlette", "decide") or scenario not in harness.SCENARIOS:
+            parser.error(
+                f"--profile takes a group (wsgi, flask, django, starlette, decide) and a scenario ({', '.join(harness.SCENARIOS)})"
+            )
         profile(group, scenario, args.top, args.policy)
         return 0
-    floors(args.group or ["wsgi", "flask", "django"], args.rounds, args.policy)
+    floors(args.group or ["wsgi", "flask", "django", "starlette"], args.rounds, args.policy)
     return 0
 
 

@@ -12,6 +12,7 @@ from .policy import DEBUG_HEADER, MAX_REQUEST_HEADERS_BYTES, Policy
 from .request import RequestMeta
 from .tokens import SAFELISTED_METHODS, is_token
 
+_new_object = object.__new__
 _EMPTY: Mapping[str, str] = MappingProxyType({})  # shared by every out-of-scope decision: read-only
 #: How many listed origins get their allowed answer remembered (the first ones seen), per policy.
 EXACT_ANSWERS_KEPT = 1024
@@ -57,8 +58,10 @@ def decide(meta: RequestMeta, policy: Policy | PolicySet) -> Decision:
             return _allowed_actual(meta, policy, origin)
     if policy.debug:
         return _refused(RequestKind.ACTUAL, meta, policy, "origin-not-allowed", None)
-    # R23 / R30: no Allow-* headers, but Vary
-    return Decision(RequestKind.ACTUAL, False, policy._refused_actual, policy._vary_actual, "origin-not-allowed", None, meta, policy)
+    # R23 / R30: no Allow-* headers, but Vary; every field but the request is the policy's own (shared_refusal)
+    refusal = _new_object(policy._refusal)
+    refusal._meta = meta
+    return refusal
 
 
 def decision_without_origin(policy: Policy | PolicySet) -> Decision | None:
@@ -68,6 +71,16 @@ def decision_without_origin(policy: Policy | PolicySet) -> Decision | None:
     where the answer depends on the path.
     """
     return policy._no_origin if isinstance(policy, Policy) else None
+
+
+def remembered_answer(policy: Policy, origin: str) -> Decision | None:
+    """The Decision decide() returns, as is, to every non-preflight request with one Origin field *origin*, if kept.
+
+    Only the answers to listed exact origins are kept (at most EXACT_ANSWERS_KEPT per policy): they depend
+    on the configuration alone, so an adapter may remember its own work on them (e.g. encoded headers).
+    None for any other origin, and for every origin until decide() has answered it once.
+    """
+    return policy._exact_answers.get(origin)
 
 
 def _origin_ok(meta: RequestMeta, policy: Policy, origin: str) -> bool:

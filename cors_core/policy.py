@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .canaries import credential_regex_problems, label_boundary_problem
-from .decision import Decision, RequestKind
+from .decision import Decision, RequestKind, shared_refusal
 from .errors import (
     ConfigProblem,
     InsecureConfiguration,
@@ -163,6 +163,7 @@ class Policy:
         "_not_cors",
         "_vary_preflight_value",
         "_refused_actual",
+        "_refusal",
         "_refused_preflight",
         "_no_origin",
         "_vary_actual",
@@ -206,6 +207,7 @@ class Policy:
     _not_cors: Mapping[str, str]
     _vary_preflight_value: str
     _refused_actual: Mapping[str, str]
+    _refusal: type[Decision]
     _refused_preflight: Mapping[str, str]
     _no_origin: Decision
     _vary_actual: tuple[str, ...]
@@ -530,6 +532,8 @@ class Policy:
         # Refusals carry only Vary (R23, R30): one shared, read-only header map per kind.
         set_(self, "_refused_actual", MappingProxyType({"Vary": "Origin"} if vary_actual else {}))
         set_(self, "_refused_preflight", MappingProxyType({"Vary": self._vary_preflight_value}))
+        # The refusal of an actual request from an origin not allowed: only the request differs (see shared_refusal).
+        set_(self, "_refusal", shared_refusal(RequestKind.ACTUAL, self._refused_actual, vary_actual, "origin-not-allowed", self))
         extra: dict[str, str] = {}
         if credentials:
             extra["Access-Control-Allow-Credentials"] = "true"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from cors_core import CORS_RESPONSE_HEADERS, merge_vary
 from cors_core.engine import EXACT_ANSWERS_KEPT
+from cors_core.policy import DEBUG_HEADER
 
 if TYPE_CHECKING:
     from cors_core import Decision
@@ -30,9 +31,18 @@ _VARY = b"vary"
 _ENCODED_KEPT = EXACT_ANSWERS_KEPT + 64
 
 
+#: The names the core writes, as ASGI wants them (lower case: HTTP/2 servers refuse others), encoded once.
+_NAMES = {name: name.lower().encode("latin-1") for name in (*CORS_RESPONSE_HEADERS, "Vary", DEBUG_HEADER)}
+
+
 def _encode(headers: Mapping[str, str]) -> tuple[tuple[bytes, bytes], ...]:
-    """ASGI wants lower-case response header names (HTTP/2 servers refuse others)."""
-    return tuple((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items())
+    """The decision's headers as ASGI pairs: a plain loop, since per-request answers (patterns, preflights) pay it."""
+    names = _NAMES
+    out = []
+    for name, value in headers.items():
+        raw = names.get(name)
+        out.append((raw if raw is not None else name.lower().encode("latin-1"), value.encode("latin-1")))
+    return tuple(out)
 
 
 class Encoder:

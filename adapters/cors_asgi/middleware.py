@@ -7,6 +7,8 @@ from typing import Any
 
 from cors_core import Policy, PolicySet, RequestKind, RequestMeta, decide, decision_without_origin
 from cors_core.decision import Decision
+from cors_core.engine import EXACT_ANSWERS_KEPT, remembered_answer
+from cors_core.refusal_log import REFUSAL_LEVEL, RefusalLog, ReportCallback, check_report_only, policy_label
 
 from ._async_check import close_slot, open_slot, with_stand_ins
 from ._headers import Encoder, _untouched, with_cors
@@ -20,6 +22,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _OUT_OF_SCOPE = RequestKind.OUT_OF_SCOPE
+_NOT_CORS = RequestKind.NOT_CORS
 _PREFLIGHT = RequestKind.PREFLIGHT
 _START = "http.response.start"
 _NO_LENGTH = (b"content-length", b"0")
@@ -27,6 +30,10 @@ ERROR_BODY = b"Internal Server Error\n"
 _ERROR_HEADERS = ((b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(ERROR_BODY)).encode()))
 _WS_REFUSED_BODY = b"WebSocket origin not allowed\n"
 _new_meta: Any = tuple.__new__  # builds the RequestMeta NamedTuple without its keyword-parsing __new__
+#: Refusals and report-only differences, on the logger ``cors_core.asgi`` (see docs/asgi.md).
+LOG = RefusalLog("asgi")
+_log_on = LOG.logger.isEnabledFor  # LOG.enabled() without its own call: the one check a refusal costs while off
+_LABEL = "CORSMiddleware"
 
 
 class CORSMiddleware:
@@ -37,9 +44,28 @@ class CORSMiddleware:
     before it starts a response. Instead of *policy*, Starlette's keywords (``allow_origins=...``)
     may be given, with Starlette's defaults and meanings. ``websocket_origin_check=True`` also
     refuses WebSocket handshakes whose Origin the policy does not allow (docs/asgi.md).
+
+    *report_only* is a candidate policy (or PolicySet) that shapes no response: each CORS request on
+    which it decides otherwise than *policy* is logged on ``cors_core.asgi`` and passed to
+    ``on_report(enforced, candidate)`` (two Decisions), if given.
     """
 
-    __slots__ = ("_decide_policy", "_encode", "_kept", "_no_origin", "_no_origin_pairs", "_scoped", "_ws_check", "app", "policy")
+    __slots__ = (
+        "_answers",
+        "_candidate",
+        "_decide_policy",
+        "_encode",
+        "_kept",
+        "_no_origin",
+        "_no_origin_pairs",
+        "_remember",
+        "_scoped",
+        "_ws_check",
+        "app",
+        "on_report",
+        "policy",
+        "report_only",
+    )
 
     def __init__(
         self,
@@ -47,10 +73,13 @@ class CORSMiddleware:
         policy: Policy | PolicySet | None = None,
         *,
         websocket_origin_check: bool = False,
+        report_only: Policy | PolicySet | None = None,
+        on_report: ReportCallback | None = None,
         **starlette_options: Any,
     ) -> None:
         if not callable(app):
             raise TypeError("app must be an ASGI application (an async callable taking scope, receive and send)")
+        check_report_only(report_only, on_report, "report_only", "on_report")
         if policy is None:
             policy = policy_from_starlette(starlette_options)
         elif starlette_options:
@@ -69,12 +98,21 @@ class CORSMiddleware:
         self.policy = policy
         #: What decide() is given: *policy*, with any async origin_check behind a synchronous stand-in.
         self._decide_policy = with_stand_ins(policy)
-        self._scoped = isinstance(policy, PolicySet)
+        self.report_only = report_only
+        self.on_report = on_report
+        #: The candidate as decide() is given it (async origin_check behind a stand-in), or None.
+        self._candidate = None if report_only is None else with_stand_ins(report_only) or report_only
+        self._scoped = isinstance(policy, PolicySet) or isinstance(report_only, PolicySet)
         self._no_origin = decision_without_origin(policy)
         self._ws_check = websocket_origin_check
         self._encode = Encoder()
         self._kept = self._encode.kept
         self._no_origin_pairs = () if self._no_origin is None else self._encode(self._no_origin)
+        #: Raw Origin value -> (decision, encoded headers), for the answers the core keeps for listed origins
+        #: (remembered_answer): configured origins only, at most EXACT_ANSWERS_KEPT. Stays empty where
+        #: every request must reach decide(): a PolicySet, an async origin_check, a report-only candidate.
+        self._answers: dict[bytes, tuple[Decision, tuple[tuple[bytes, bytes], ...]]] = {}
+        self._remember = type(policy) is Policy and self._decide_policy is None and report_only is None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -85,35 +123,48 @@ class CORSMiddleware:
             await self.app(scope, receive, send)  # lifespan and anything else: not ours
             return
         method = scope["method"]
-        path = route_path(scope) if self._scoped else scope["path"]
         if method != "OPTIONS":  # the common case, inlined: only Origin matters (R1), counted (R7)
             origin_names = ORIGIN_NAMES
-            origin = None
+            origin = b""
             count = 0
             for name, value in scope["headers"]:
                 if name in origin_names:
                     count += 1
-                    if origin is None:
+                    if count == 1:
                         origin = value
-            if origin is None and self._no_origin is not None:
+            if not count and self._no_origin is not None:  # most traffic: one answer, encoded once
                 decision, ours = self._no_origin, self._no_origin_pairs
+            elif count == 1 and (known := self._answers.get(origin)) is not None:  # a listed origin answered before
+                decision, ours = known
             else:
-                meta = _new_meta(
-                    RequestMeta, (method, path, None if origin is None else origin.decode("latin-1"), None, None, None, count or None)
-                )
-                decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta)
+                path = route_path(scope) if self._scoped else scope["path"]
+                text = origin.decode("latin-1") if count else None
+                meta = _new_meta(RequestMeta, (method, path, text, None, None, None, count or None))
+                decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta, self._decide_policy)
+                if self._candidate is not None:
+                    await self._compare(meta, decision)
                 if decision.kind is _OUT_OF_SCOPE:
                     await self.app(scope, receive, send)
                     return
                 kept = self._kept.get(id(decision.headers))  # Encoder's memory, looked up inline on the hot path
                 ours = kept[1] if kept is not None and kept[0] is decision.headers else self._encode(decision)
+                if decision.allowed:
+                    if self._remember and count == 1 and remembered_answer(self.policy, text) is decision:  # type: ignore[arg-type]
+                        self._remember_answer(origin, decision, ours)
+                elif decision.kind is not _NOT_CORS and _log_on(REFUSAL_LEVEL):  # the one check while logging is off
+                    LOG.refused(decision, policy_label(self.policy, path, _LABEL))
         else:
+            path = route_path(scope) if self._scoped else scope["path"]
             meta = request_meta(scope["headers"], method, path)
-            decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta)
+            decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta, self._decide_policy)
+            if self._candidate is not None:
+                await self._compare(meta, decision)
             kind = decision.kind
             if kind is _OUT_OF_SCOPE:
                 await self.app(scope, receive, send)
                 return
+            if not decision.allowed and kind is not _NOT_CORS and _log_on(REFUSAL_LEVEL):
+                LOG.refused(decision, policy_label(self.policy, path, _LABEL))
             ours = self._encode(decision)
             if kind is _PREFLIGHT:
                 status = decision.status or 204
@@ -148,10 +199,13 @@ class CORSMiddleware:
             await _send_error(send, ours, decision)
             raise  # for the server's (and any outer middleware's) logging, as cors_wsgi does
 
-    async def _decide_async(self, meta: Any) -> Decision:
+    def _remember_answer(self, origin: bytes, decision: Decision, ours: tuple[tuple[bytes, bytes], ...]) -> None:
+        """Keep the encoded answer of a listed origin (the core keeps the decision itself), bounded like the core's."""
+        if len(self._answers) < EXACT_ANSWERS_KEPT:
+            self._answers[origin] = (decision, ours)
+
+    async def _decide_async(self, meta: Any, policy: Policy | PolicySet) -> Decision:
         """decide() under a policy with an async origin_check: await the check only if the core asks for it."""
-        policy = self._decide_policy
-        assert policy is not None
         slot, token = open_slot()
         try:
             decision = decide(meta, policy)
@@ -163,6 +217,18 @@ class CORSMiddleware:
             close_slot(token)
         return decision
 
+    async def _compare(self, meta: RequestMeta, decision: Decision) -> None:
+        """Report-only: decide under the candidate too, and log (bounded) and report where it disagrees."""
+        candidate_policy = self._candidate
+        assert candidate_policy is not None and self.report_only is not None
+        if meta.origin is None:  # neither policy has anything to say about it (RefusalLog.compare would skip it)
+            return
+        if candidate_policy is self.report_only:
+            candidate = decide(meta, candidate_policy)
+        else:
+            candidate = await self._decide_async(meta, candidate_policy)
+        LOG.compare(meta, decision, candidate, policy_label(self.policy, meta.path, _LABEL), self.on_report)
+
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Refuse the handshake of a WebSocket whose Origin the policy does not allow (cross-site WebSocket hijacking).
 
@@ -171,8 +237,10 @@ class CORSMiddleware:
         path = route_path(scope) if self._scoped else scope.get("path") or "/"
         meta = request_meta(scope["headers"], "GET", path)
         if meta.origin is not None:
-            decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta)
+            decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta, self._decide_policy)
             if decision.kind is not _OUT_OF_SCOPE and not decision.allowed:
+                if _log_on(REFUSAL_LEVEL):
+                    LOG.refused(decision, policy_label(self.policy, path, f"{_LABEL} (WebSocket)"))
                 await _refuse_websocket(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -80,3 +80,21 @@ def test_decision_without_origin_is_what_decide_returns_without_origin() -> None
     assert shared is decide(RequestMeta("OPTIONS", "/b", None, "PUT", "x-a"), POLICY)  # no Origin: not a preflight
     assert shared is not None and dict(shared) == {"Vary": "Origin"} and not shared.allowed
     assert decision_without_origin(PolicySet({"/api/*": POLICY})) is None  # depends on the path
+
+
+def test_refusals_share_everything_but_the_request_and_still_explain_it() -> None:  # R23, R30
+    from cors_core import Decision
+
+    policy = Policy([ORIGIN])
+    one = decide(RequestMeta("GET", "/a", "https://evil.example"), policy)
+    two = decide(RequestMeta("POST", "/b", "https://other.example"), policy)
+    assert one is not two and type(one) is type(two) and isinstance(one, Decision)
+    assert one.headers is two.headers and dict(one) == {"Vary": "Origin"} and one.vary == ("Origin",)
+    assert (one.allowed, one.reason, one.status, one.kind.value) == (False, "origin-not-allowed", None, "actual")
+    assert "'https://evil.example'" in one.message and "'https://other.example'" in two.message  # each names its own origin
+    assert one._meta is not None and one._meta.path == "/a"
+    assert repr(one).startswith("Decision(kind=actual, allowed=False")
+    with pytest.raises(AttributeError):
+        one.allowed = True  # type: ignore[misc]  # shared fields are the policy's: read-only
+    other_policy = Policy(["https://elsewhere.example"])
+    assert type(decide(RequestMeta("GET", "/", "https://evil.example"), other_policy)) is not type(one)  # per policy

@@ -467,3 +467,32 @@ def test_headers_given_as_a_generator_are_kept() -> None:
     headers = header_map(sent[0])
     assert headers[b"x-app"] == [b"1"] and headers[b"content-type"] == [b"text/plain"]
     assert headers[b"access-control-allow-origin"] == [ORIGIN.encode()]
+
+
+def test_only_listed_origins_get_their_encoded_answer_remembered() -> None:  # R7, R10; nothing keyed on what clients send
+    policy = Policy([ORIGIN, "https://*.example.com"])
+    middleware = CORSMiddleware(RecordingApp(), policy)
+    for i in range(200):
+        asyncio.run(call(middleware, http_scope(headers=[(b"origin", f"https://evil{i}.example.net".encode())])))
+        asyncio.run(call(middleware, http_scope(headers=[(b"origin", f"https://t{i}.example.com".encode())])))
+    assert middleware._answers == {}
+    for _ in range(2):
+        sent = asyncio.run(call(middleware, http_scope(headers=[(b"origin", ORIGIN.encode())])))
+        assert header_map(sent[0])[b"access-control-allow-origin"] == [ORIGIN.encode()]
+    assert list(middleware._answers) == [ORIGIN.encode()]
+    # a repeated Origin field is never answered from the remembered answer (R7)
+    twice = header_map(asyncio.run(call(middleware, http_scope(headers=[(b"origin", ORIGIN.encode())] * 2)))[0])
+    assert b"access-control-allow-origin" not in twice
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"policy": PolicySet({"/*": POLICY})}, {"policy": POLICY, "report_only": Policy([OTHER])}],
+    ids=["policy-set", "report-only"],
+)
+def test_nothing_is_remembered_where_every_request_must_be_decided(options: dict[str, Any]) -> None:
+    middleware = CORSMiddleware(RecordingApp(), **options)
+    for _ in range(3):
+        sent = asyncio.run(call(middleware, http_scope(headers=[(b"origin", ORIGIN.encode())])))
+        assert header_map(sent[0])[b"access-control-allow-origin"] == [ORIGIN.encode()]
+    assert middleware._answers == {}
