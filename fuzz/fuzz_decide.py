@@ -226,9 +226,12 @@ def _invariants(meta: object, target: object) -> None:
             assert origin_ok or ref.static, f"step refusal for a refused origin: {dict(d)}"
             assert d.status == policy.preflight_status and acao is not None and "Access-Control-Max-Age" not in d, dict(d)
             refused = d._detail
-            for name in ("Access-Control-Allow-Methods", "Access-Control-Allow-Headers"):
-                items = [item.strip(" \t").lower() for item in d.get(name, "").split(",")]
-                assert "*" not in items and refused.lower() not in items, f"{name} covers the refused {refused!r}: {dict(d)}"
+            # Methods match byte for byte (Fetch: 'get' is not 'GET'), header names case-insensitively.
+            name = "Access-Control-Allow-Methods" if d.reason == "method-not-allowed" else "Access-Control-Allow-Headers"
+            items = [i.strip(" \t") for i in d.get(name, "").split(",")]
+            if d.reason == "header-not-allowed":
+                items, refused = [i.lower() for i in items], refused.lower()
+            assert "*" not in items and refused not in items, f"{name} covers the refused {refused!r}: {dict(d)}"
         else:
             assert d.status == 403 and not any(n.startswith("Access-Control-Allow-") for n in d), dict(d)
 
