@@ -76,7 +76,11 @@ def _django_ready() -> Any:
     from django.conf import settings
 
     if not settings.configured:
-        settings.configure(SECRET_KEY="scenario-tests-only", DATABASES={}, INSTALLED_APPS=[], USE_TZ=True, LOGGING_CONFIG=None)
+        # cors_django installed, as every other configuration in the suite has it: its system checks are then
+        # registered whichever test file configures Django first.
+        settings.configure(
+            SECRET_KEY="scenario-tests-only", DATABASES={}, INSTALLED_APPS=["cors_django"], USE_TZ=True, LOGGING_CONFIG=None
+        )
         django.setup()
     return django
 
