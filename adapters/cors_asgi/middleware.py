@@ -167,7 +167,7 @@ class CORSMiddleware:
                 LOG.refused(decision, policy_label(self.policy, path, _LABEL))
             ours = self._encode(decision)
             if kind is _PREFLIGHT:
-                status = decision.status or 204
+                status = decision.status or 200  # always set for a preflight; 200 is the default preflight_status
                 answer = [*ours, _NO_LENGTH] if status != 204 else list(ours)  # RFC 9110 8.6: no Content-Length on a 204
                 await send({"type": _START, "status": status, "headers": answer})
                 await send({"type": "http.response.body", "body": b""})
