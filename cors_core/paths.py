@@ -167,14 +167,18 @@ class PolicySet:
     def rule_for(self, path: str) -> str | None:
         """The rule, as written, whose policy ``policy_for(path)`` returns ('default' for the default); for logs.
 
-        Matches in the same order as ``policy_for``, which stays free of this bookkeeping on the per-request path.
+        Matches as ``policy_for`` does (the routed path; regexes only up to MAX_REGEX_PATH_LENGTH), which stays
+        free of this bookkeeping on the per-request path. For a path ``policy_for`` gives no policy, the answer
+        says nothing.
         """
-        path = normalize_path(path)
+        path = path or "/"
         if path in self._exact:
             return path
         for prefix, _ in self._prefixes:
             if path == prefix or path.startswith(prefix + "/") or prefix == "":
                 return prefix + "/*"
+        if self._regexes and len(path) > MAX_REGEX_PATH_LENGTH:
+            return None
         for rx, _ in self._regexes:
             if rx.fullmatch(path):
                 return f"re.compile({rx.pattern!r})"
