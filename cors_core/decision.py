@@ -93,13 +93,18 @@ class Decision(Mapping[str, str]):
         )
 
 
-def shared_refusal(kind: RequestKind, headers: Mapping[str, str], vary: tuple[str, ...], reason: str, policy: Policy) -> type[Decision]:
-    """A Decision subclass whose instances hold only the request (``_meta``): every other field is the class's.
+def shared_fields(
+    kind: RequestKind, allowed: bool, headers: Mapping[str, str] | None, vary: tuple[str, ...], reason: str, policy: Policy
+) -> type[Decision]:
+    """A Decision subclass whose instances hold only the request (``_meta``) and, when *headers* is None, their headers.
 
-    Built once per policy for its common refusal, so that a refusal costs one allocation and one store
+    Built once per policy for its common answers (the refusal of an origin, the allowed answer to an
+    origin matched by a pattern), so that such an answer costs one allocation and one or two stores
     instead of nine, and still explains itself: ``message`` names the request's own origin.
-    Instances read, compare and print as any Decision; the fields are read-only.
+    Instances read, compare and print as any Decision; the shared fields are read-only.
     """
-    fields = {"kind": kind, "allowed": False, "headers": headers, "vary": vary, "reason": reason, "status": None}
+    fields: dict[str, object] = {"kind": kind, "allowed": allowed, "vary": vary, "reason": reason, "status": None}
+    if headers is not None:
+        fields["headers"] = headers
     namespace = {"__slots__": (), "__module__": __name__, "__qualname__": "Decision", "_policy": policy, "_detail": "", **fields}
     return cast("type[Decision]", type("Decision", (Decision,), namespace))

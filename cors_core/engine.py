@@ -41,24 +41,41 @@ def decide(meta: RequestMeta, policy: Policy | PolicySet) -> Decision:
         return policy._no_origin  # the same for every such request: built once with the policy
     if meta.method == "OPTIONS" and meta.request_method is not None:  # R1, case-sensitive method
         return _preflight(meta, policy, origin)
-    # An actual request, the common CORS case: written out here, with no helper calls on the usual paths.
+    if meta.origin_count is None or meta.origin_count == 1 or policy._static:  # R7: exactly one Origin field (R31: static)
+        return decide_origin(policy, origin, meta)
+    return _origin_refused(policy, meta)
+
+
+def decide_origin(policy: Policy, origin: str, meta: RequestMeta | None = None) -> Decision:
+    """decide() for a request that is not a preflight and has exactly one Origin field, *origin*, under *policy*.
+
+    The adapters' hot path: no RequestMeta is built. Without *meta*, the Decision is decide()'s except
+    that it does not carry the request, so a refusal cannot name its origin: where a refusal is to be
+    logged, pass *meta* or call decide().
+    """
+    # The common CORS case: written out here, with no helper calls on the usual paths.
     if policy._static:  # R31
         return Decision(RequestKind.ACTUAL, True, policy._not_cors, (), "allowed", None, meta, policy)
-    if meta.origin_count is None or meta.origin_count == 1:  # R7: exactly one Origin field
-        known = policy._exact_answers.get(origin)  # a listed origin seen before: the same answer again
-        if known is not None:
-            return known
-        matcher = policy._matcher
-        if policy._reflect_any:  # dangerous opt-in: reflect any well-formed origin, never null (R9), as _origin_ok does
-            if origin != "null" and split_request_origin(origin) is not None:
-                return _allowed_actual(meta, policy, origin)
-        elif origin in matcher.exact:
-            return _remember_exact(policy, origin)
-        elif matcher.has_patterns and matcher.matches(origin):
+    known = policy._exact_answers.get(origin)  # a listed origin seen before: the same answer again
+    if known is not None:
+        return known
+    matcher = policy._matcher
+    if policy._reflect_any:  # dangerous opt-in: reflect any well-formed origin, never null (R9), as _origin_ok does
+        if origin != "null" and split_request_origin(origin) is not None:
             return _allowed_actual(meta, policy, origin)
+    elif origin in matcher.exact:
+        return _remember_exact(policy, origin)
+    elif matcher.has_patterns and matcher.matches(origin):
+        return _allowed_actual(meta, policy, origin)
+    if meta is None and not policy.debug:
+        return policy._origin_refusal  # shared: nothing in it names the request
+    return _origin_refused(policy, meta)
+
+
+def _origin_refused(policy: Policy, meta: RequestMeta | None) -> Decision:
+    """R23 / R30: no Allow-* headers, but Vary; every field but the request is the policy's own (shared_fields)."""
     if policy.debug:
         return _refused(RequestKind.ACTUAL, meta, policy, "origin-not-allowed", None)
-    # R23 / R30: no Allow-* headers, but Vary; every field but the request is the policy's own (shared_refusal)
     refusal = _new_object(policy._refusal)
     refusal._meta = meta
     return refusal
@@ -99,8 +116,15 @@ def _allowed_headers(policy: Policy, origin: str) -> dict[str, str]:
     return headers
 
 
-def _allowed_actual(meta: RequestMeta, policy: Policy, origin: str) -> Decision:
-    return Decision(RequestKind.ACTUAL, True, _allowed_headers(policy, origin), policy._vary_actual, "allowed", None, meta, policy)
+def _allowed_actual(meta: RequestMeta | None, policy: Policy, origin: str) -> Decision:
+    headers = policy._allowed_template.copy()  # R10-R12, R28, R30
+    headers["Access-Control-Allow-Origin"] = origin
+    if policy.debug:
+        headers[DEBUG_HEADER] = "allowed"
+    decision = _new_object(policy._pattern_allowed)  # every other field is the policy's own (shared_fields)
+    decision.headers = headers
+    decision._meta = meta
+    return decision
 
 
 def _remember_exact(policy: Policy, origin: str) -> Decision:
@@ -116,7 +140,7 @@ def _remember_exact(policy: Policy, origin: str) -> Decision:
     return decision
 
 
-def _refused(kind: RequestKind, meta: RequestMeta, policy: Policy, reason: str, status: int | None, detail: str = "") -> Decision:
+def _refused(kind: RequestKind, meta: RequestMeta | None, policy: Policy, reason: str, status: int | None, detail: str = "") -> Decision:
     if kind is RequestKind.PREFLIGHT:
         vary, headers = policy._vary_preflight, policy._refused_preflight
     else:

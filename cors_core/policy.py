@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .canaries import credential_regex_problems, label_boundary_problem
-from .decision import Decision, RequestKind, shared_refusal
+from .decision import Decision, RequestKind, shared_fields
 from .errors import (
     ConfigProblem,
     InsecureConfiguration,
@@ -164,6 +164,8 @@ class Policy:
         "_vary_preflight_value",
         "_refused_actual",
         "_refusal",
+        "_origin_refusal",
+        "_pattern_allowed",
         "_refused_preflight",
         "_no_origin",
         "_vary_actual",
@@ -208,6 +210,8 @@ class Policy:
     _vary_preflight_value: str
     _refused_actual: Mapping[str, str]
     _refusal: type[Decision]
+    _origin_refusal: Decision
+    _pattern_allowed: type[Decision]
     _refused_preflight: Mapping[str, str]
     _no_origin: Decision
     _vary_actual: tuple[str, ...]
@@ -532,8 +536,13 @@ class Policy:
         # Refusals carry only Vary (R23, R30): one shared, read-only header map per kind.
         set_(self, "_refused_actual", MappingProxyType({"Vary": "Origin"} if vary_actual else {}))
         set_(self, "_refused_preflight", MappingProxyType({"Vary": self._vary_preflight_value}))
-        # The refusal of an actual request from an origin not allowed: only the request differs (see shared_refusal).
-        set_(self, "_refusal", shared_refusal(RequestKind.ACTUAL, self._refused_actual, vary_actual, "origin-not-allowed", self))
+        # The refusal of an actual request from an origin not allowed: only the request differs (see shared_fields);
+        # the allowed answer to an origin a pattern matched: only the request and the headers (its origin) differ.
+        set_(self, "_refusal", shared_fields(RequestKind.ACTUAL, False, self._refused_actual, vary_actual, "origin-not-allowed", self))
+        set_(self, "_pattern_allowed", shared_fields(RequestKind.ACTUAL, True, None, vary_actual, "allowed", self))
+        origin_refusal = object.__new__(self._refusal)  # decide_origin()'s refusal, for every origin: names none
+        origin_refusal._meta = None
+        set_(self, "_origin_refusal", origin_refusal)
         extra: dict[str, str] = {}
         if credentials:
             extra["Access-Control-Allow-Credentials"] = "true"

@@ -7,7 +7,7 @@ from typing import Any
 
 from cors_core import Policy, PolicySet, RequestKind, RequestMeta, decide, decision_without_origin
 from cors_core.decision import Decision
-from cors_core.engine import EXACT_ANSWERS_KEPT, remembered_answer
+from cors_core.engine import EXACT_ANSWERS_KEPT, decide_origin, remembered_answer
 from cors_core.refusal_log import REFUSAL_LEVEL, RefusalLog, ReportCallback, check_report_only, policy_label
 
 from ._async_check import close_slot, open_slot, with_stand_ins
@@ -58,7 +58,7 @@ class CORSMiddleware:
         "_kept",
         "_no_origin",
         "_no_origin_pairs",
-        "_remember",
+        "_plain",
         "_scoped",
         "_ws_check",
         "app",
@@ -112,7 +112,8 @@ class CORSMiddleware:
         #: (remembered_answer): configured origins only, at most EXACT_ANSWERS_KEPT. Stays empty where
         #: every request must reach decide(): a PolicySet, an async origin_check, a report-only candidate.
         self._answers: dict[bytes, tuple[Decision, tuple[tuple[bytes, bytes], ...]]] = {}
-        self._remember = type(policy) is Policy and self._decide_policy is None and report_only is None
+        #: One Policy, no async origin_check, no report-only candidate: non-preflights go through decide_origin().
+        self._plain = type(policy) is Policy and self._decide_policy is None and report_only is None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -136,22 +137,31 @@ class CORSMiddleware:
                 decision, ours = self._no_origin, self._no_origin_pairs
             elif count == 1 and (known := self._answers.get(origin)) is not None:  # a listed origin answered before
                 decision, ours = known
+            elif count == 1 and self._plain:  # one Policy, decided here and now: no RequestMeta needed
+                text = origin.decode("latin-1")
+                decision = decide_origin(self.policy, text)  # type: ignore[arg-type]  # _plain: a Policy
+                headers = decision.headers
+                kept = self._kept.get(id(headers))  # Encoder's memory, looked up inline on the hot path
+                if kept is not None and kept[0] is headers:
+                    ours = kept[1]
+                else:
+                    ours = self._encode(decision)
+                    if decision.allowed and remembered_answer(self.policy, text) is decision:  # type: ignore[arg-type]
+                        self._remember_answer(origin, decision, ours)
+                if not decision.allowed and _log_on(REFUSAL_LEVEL):  # the one check while logging is off
+                    meta = _new_meta(RequestMeta, (method, scope["path"], text, None, None, None, 1))
+                    LOG.refused(decide(meta, self.policy), policy_label(self.policy, meta.path, _LABEL))
             else:
                 path = route_path(scope) if self._scoped else scope["path"]
-                text = origin.decode("latin-1") if count else None
-                meta = _new_meta(RequestMeta, (method, path, text, None, None, None, count or None))
+                meta = _new_meta(RequestMeta, (method, path, origin.decode("latin-1") if count else None, None, None, None, count or None))
                 decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta, self._decide_policy)
                 if self._candidate is not None:
                     await self._compare(meta, decision)
                 if decision.kind is _OUT_OF_SCOPE:
                     await self.app(scope, receive, send)
                     return
-                kept = self._kept.get(id(decision.headers))  # Encoder's memory, looked up inline on the hot path
-                ours = kept[1] if kept is not None and kept[0] is decision.headers else self._encode(decision)
-                if decision.allowed:
-                    if self._remember and count == 1 and remembered_answer(self.policy, text) is decision:  # type: ignore[arg-type]
-                        self._remember_answer(origin, decision, ours)
-                elif decision.kind is not _NOT_CORS and _log_on(REFUSAL_LEVEL):  # the one check while logging is off
+                ours = self._encode(decision)
+                if not decision.allowed and decision.kind is not _NOT_CORS and _log_on(REFUSAL_LEVEL):
                     LOG.refused(decision, policy_label(self.policy, path, _LABEL))
         else:
             path = route_path(scope) if self._scoped else scope["path"]

@@ -17,6 +17,7 @@ from django.urls import Resolver404, get_resolver, get_urlconf, resolve
 from django.utils.cache import patch_vary_headers
 
 from cors_core import Decision, Policy, RequestKind, decide
+from cors_core.engine import decide_origin
 
 from . import _config
 from ._config import Config, cached, current_request
@@ -158,12 +159,16 @@ class CorsMiddleware:
                 apply(response, config.no_origin, config.no_origin_vary)
             return response
         policy: Any = config.everywhere  # a Policy: _config.fast only holds configs that have one
-        if config.compat:  # django-cors-headers formatting, and perhaps a signal to ask
+        origin = request.META.get("HTTP_ORIGIN")
+        if origin is not None and config.report_only is None and not (config.compat and check_request_enabled.receivers):
+            decision = decide_origin(policy, origin)  # nothing else to hand over: no RequestMeta needed
+            if not decision.allowed and LOG.enabled():
+                decision = decide(request_meta(request), policy)  # the same answer, carrying the request for the log
+        elif config.compat:  # perhaps a signal to ask
             decision = self._decide(request, policy, config)
-            apply(response, decision, config.vary_names(decision.vary))
         else:
             decision = decide(request_meta(request), policy)
-            apply(response, decision, decision.vary)
+        apply(response, decision, config.vary_names(decision.vary) if config.compat else decision.vary)  # compat: its formatting
         if not decision.allowed or config.report_only is not None:
             _watch(request, decision, config)
         return response

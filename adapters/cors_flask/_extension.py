@@ -19,6 +19,7 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import MethodNotAllowed
 
 from cors_core import Decision, Policy, PolicySet, RequestKind, decide, decision_without_origin
+from cors_core.engine import decide_origin
 from cors_core.refusal_log import OUT_OF_SCOPE, ReportCallback, check_report_only, policy_label
 
 from ._decorator import ENVIRON_KEY, VIEW_ATTR
@@ -157,6 +158,13 @@ class _CORSLayer:
             return serve(self.wrapped, environ, start_response, state.no_origin, state.no_origin_pairs)
         elif state.policy_is_set:
             path = _flask_path(environ)
+        elif environ["REQUEST_METHOD"] != "OPTIONS":  # one Policy, a request with Origin, not a preflight: no RequestMeta
+            decision = decide_origin(policy, environ["HTTP_ORIGIN"])  # type: ignore[arg-type]  # not policy_is_set: a Policy
+            if not decision.allowed and LOG.enabled():
+                LOG.refused(decide(request_meta(environ, environ.get("PATH_INFO") or "/"), policy), self._label(environ, policy))
+            if state.scan[1]:
+                environ[ENVIRON_KEY] = decision  # tells @cross_origin that its headers are applied here
+            return serve(self.wrapped, environ, start_response, decision)
         else:  # one Policy for every path: decide() does not look at the path
             path = environ.get("PATH_INFO") or "/"
         decision = decide(request_meta(environ, path), policy)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from cors_core import Policy, PolicySet, RequestKind, decide, decision_without_origin
+from cors_core.engine import decide_origin
 from cors_core.refusal_log import RefusalLog, ReportCallback, check_report_only, policy_label
 
 from .environ import decoded_path, request_meta
@@ -34,13 +35,14 @@ class CORSMiddleware:
     ``on_report(enforced, candidate)`` (two Decisions), if given.
     """
 
-    __slots__ = ("_no_origin", "_no_origin_pairs", "_scoped", "app", "on_report", "policy", "report_only")
+    __slots__ = ("_no_origin", "_no_origin_pairs", "_plain", "_scoped", "app", "on_report", "policy", "report_only")
 
     app: WSGIApplication
     policy: Policy | PolicySet
     report_only: Policy | PolicySet | None
     on_report: ReportCallback | None
     _scoped: bool
+    _plain: bool
     _no_origin: Decision | None
     _no_origin_pairs: tuple[tuple[str, str], ...] | None
 
@@ -62,6 +64,8 @@ class CORSMiddleware:
         self.report_only = report_only
         self.on_report = on_report
         self._scoped = isinstance(policy, PolicySet) or isinstance(report_only, PolicySet)
+        #: One Policy and no report-only candidate: a request with Origin that is not a preflight goes through decide_origin().
+        self._plain = type(policy) is Policy and report_only is None
         self._no_origin = decision_without_origin(policy)
         self._no_origin_pairs = None if self._no_origin is None else tuple(self._no_origin.headers.items())
 
@@ -69,6 +73,12 @@ class CORSMiddleware:
         decision = self._no_origin
         if decision is not None and "HTTP_ORIGIN" not in environ:
             return serve(self.app, environ, start_response, decision, self._no_origin_pairs)
+        if self._plain and environ["REQUEST_METHOD"] != "OPTIONS":  # one Policy, not a preflight: no RequestMeta needed
+            decision = decide_origin(self.policy, environ["HTTP_ORIGIN"])  # type: ignore[arg-type]  # _plain: a Policy
+            if not decision.allowed and LOG.enabled():
+                path = environ.get("PATH_INFO") or "/"
+                LOG.refused(decide(request_meta(environ, path), self.policy), policy_label(self.policy, path, "CORSMiddleware"))
+            return serve(self.app, environ, start_response, decision)
         # Only a PolicySet looks at the path; a single Policy skips the decoding.
         path = decoded_path(environ) if self._scoped else environ.get("PATH_INFO") or "/"
         meta = request_meta(environ, path)

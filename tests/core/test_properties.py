@@ -369,3 +369,23 @@ def test_configured_origins_canonicalise_to_what_browsers_send(origin: str, data
     assert decide(RequestMeta("GET", "/", origin, None, None, None, 1), policy).allowed
     if messy != origin:
         assert not decide(RequestMeta("GET", "/", messy, None, None, None, 1), policy).allowed  # R5: request bytes are not normalised
+
+
+@given(policies(), st.sampled_from(REQUEST_ORIGINS) | _NEAR | st.text(max_size=40), st.sampled_from(["GET", "POST", "DELETE", "OPTIONS"]))
+def test_decide_origin_answers_as_decide_does(policy: Policy, origin: str, method: str) -> None:
+    """decide_origin(), the adapters' hot path (no RequestMeta), is decide() for one Origin field (R7) off the preflight path.
+
+    Same headers, kind, reason, status and Vary; only the request is missing from a refusal (so it is not
+    logged from there), and an answer decide() shares is the very same object.
+    """
+    from cors_core.engine import decide_origin
+
+    full = decide(RequestMeta(method, "/p", origin, origin_count=1), policy)
+    fast = decide_origin(policy, origin)
+    assert (dict(fast), fast.kind, fast.allowed, fast.reason, fast.status, fast.vary) == (
+        dict(full), full.kind, full.allowed, full.reason, full.status, full.vary
+    )
+    if full._meta is None:  # an answer shared between requests (a listed origin's)
+        assert fast is full
+    with_meta = decide_origin(policy, origin, RequestMeta(method, "/p", origin))
+    assert with_meta.message == full.message
