@@ -36,6 +36,8 @@ class Decision(Mapping[str, str]):
     """
 
     __slots__ = ("_detail", "_meta", "_policy", "allowed", "headers", "kind", "reason", "status", "vary")
+    #: For an answer that reflects the request's Origin (a pattern's): its other headers, shared (see reflected_rest).
+    _rest: Mapping[str, str] | None = None
 
     def __init__(
         self,
@@ -94,16 +96,23 @@ class Decision(Mapping[str, str]):
 
 
 def shared_fields(
-    kind: RequestKind, allowed: bool, headers: Mapping[str, str] | None, vary: tuple[str, ...], reason: str, policy: Policy
+    kind: RequestKind,
+    allowed: bool,
+    headers: Mapping[str, str] | None,
+    vary: tuple[str, ...],
+    reason: str,
+    policy: Policy,
+    rest: Mapping[str, str] | None = None,
 ) -> type[Decision]:
     """A Decision subclass whose instances hold only the request (``_meta``) and, when *headers* is None, their headers.
 
     Built once per policy for its common answers (the refusal of an origin, the allowed answer to an
     origin matched by a pattern), so that such an answer costs one allocation and one or two stores
     instead of nine, and still explains itself: ``message`` names the request's own origin.
-    Instances read, compare and print as any Decision; the shared fields are read-only.
+    Instances read, compare and print as any Decision; the shared fields are read-only. *rest*: the
+    headers every instance has besides an Access-Control-Allow-Origin that is the request's Origin.
     """
-    fields: dict[str, object] = {"kind": kind, "allowed": allowed, "vary": vary, "reason": reason, "status": None}
+    fields: dict[str, object] = {"kind": kind, "allowed": allowed, "vary": vary, "reason": reason, "status": None, "_rest": rest}
     if headers is not None:
         fields["headers"] = headers
     namespace = {"__slots__": (), "__module__": __name__, "__qualname__": "Decision", "_policy": policy, "_detail": "", **fields}

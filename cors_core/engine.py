@@ -100,6 +100,16 @@ def remembered_answer(policy: Policy, origin: str) -> Decision | None:
     return policy._exact_answers.get(origin)
 
 
+def reflected_rest(decision: Decision) -> Mapping[str, str] | None:
+    """For an answer whose Access-Control-Allow-Origin is the request's Origin and whose other headers are shared
+    by every such answer under its policy (an origin a pattern allowed): those other headers, one read-only map.
+
+    None for any other answer. Adapters use it to convert the shared part once (e.g. to bytes) and add the
+    Origin they already hold.
+    """
+    return decision._rest
+
+
 def _origin_ok(meta: RequestMeta, policy: Policy, origin: str) -> bool:
     if meta.origin_count is not None and meta.origin_count != 1:  # R7: exactly one Origin field
         return False

@@ -539,7 +539,8 @@ class Policy:
         # The refusal of an actual request from an origin not allowed: only the request differs (see shared_fields);
         # the allowed answer to an origin a pattern matched: only the request and the headers (its origin) differ.
         set_(self, "_refusal", shared_fields(RequestKind.ACTUAL, False, self._refused_actual, vary_actual, "origin-not-allowed", self))
-        set_(self, "_pattern_allowed", shared_fields(RequestKind.ACTUAL, True, None, vary_actual, "allowed", self))
+        rest = MappingProxyType({**actual, "Vary": "Origin", **({DEBUG_HEADER: "allowed"} if self.debug else {})})
+        set_(self, "_pattern_allowed", shared_fields(RequestKind.ACTUAL, True, None, vary_actual, "allowed", self, rest))
         origin_refusal = object.__new__(self._refusal)  # decide_origin()'s refusal, for every origin: names none
         origin_refusal._meta = None
         set_(self, "_origin_refusal", origin_refusal)

@@ -60,11 +60,15 @@ class Encoder:
 
     def __call__(self, decision: Decision) -> tuple[tuple[bytes, bytes], ...]:
         headers = decision.headers
+        if type(headers) is not MappingProxyType:
+            return _encode(headers)
+        return self.shared(headers)
+
+    def shared(self, headers: Mapping[str, str]) -> tuple[tuple[bytes, bytes], ...]:
+        """*headers*, a read-only map the core shares between answers, encoded once and kept."""
         kept = self.kept.get(id(headers))
         if kept is not None and kept[0] is headers:
             return kept[1]
-        if type(headers) is not MappingProxyType:
-            return _encode(headers)
         encoded = _encode(headers)
         if len(self.kept) >= _ENCODED_KEPT:
             self.kept.clear()

@@ -7,7 +7,7 @@ from typing import Any
 
 from cors_core import Policy, PolicySet, RequestKind, RequestMeta, decide, decision_without_origin
 from cors_core.decision import Decision
-from cors_core.engine import EXACT_ANSWERS_KEPT, decide_origin, remembered_answer
+from cors_core.engine import EXACT_ANSWERS_KEPT, decide_origin, reflected_rest, remembered_answer
 from cors_core.refusal_log import REFUSAL_LEVEL, RefusalLog, ReportCallback, check_report_only, policy_label
 
 from ._async_check import close_slot, open_slot, with_stand_ins
@@ -26,6 +26,7 @@ _NOT_CORS = RequestKind.NOT_CORS
 _PREFLIGHT = RequestKind.PREFLIGHT
 _START = "http.response.start"
 _NO_LENGTH = (b"content-length", b"0")
+_ACAO = b"access-control-allow-origin"
 ERROR_BODY = b"Internal Server Error\n"
 _ERROR_HEADERS = ((b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(ERROR_BODY)).encode()))
 _WS_REFUSED_BODY = b"WebSocket origin not allowed\n"
@@ -144,6 +145,8 @@ class CORSMiddleware:
                 kept = self._kept.get(id(headers))  # Encoder's memory, looked up inline on the hot path
                 if kept is not None and kept[0] is headers:
                     ours = kept[1]
+                elif (rest := reflected_rest(decision)) is not None:  # a pattern's: the rest is shared, the Origin is in hand
+                    ours = (*self._encode.shared(rest), (_ACAO, origin))
                 else:
                     ours = self._encode(decision)
                     if decision.allowed and remembered_answer(self.policy, text) is decision:  # type: ignore[arg-type]

@@ -378,7 +378,7 @@ def test_decide_origin_answers_as_decide_does(policy: Policy, origin: str, metho
     Same headers, kind, reason, status and Vary; only the request is missing from a refusal (so it is not
     logged from there), and an answer decide() shares is the very same object.
     """
-    from cors_core.engine import decide_origin
+    from cors_core.engine import decide_origin, reflected_rest
 
     full = decide(RequestMeta(method, "/p", origin, origin_count=1), policy)
     fast = decide_origin(policy, origin)
@@ -389,3 +389,7 @@ def test_decide_origin_answers_as_decide_does(policy: Policy, origin: str, metho
         assert fast is full
     with_meta = decide_origin(policy, origin, RequestMeta(method, "/p", origin))
     assert with_meta.message == full.message
+    rest = reflected_rest(fast)  # what the ASGI adapter encodes once: the answer but its reflected Origin
+    if rest is not None:
+        assert fast.allowed and {**rest, "Access-Control-Allow-Origin": origin} == dict(full)
+        assert rest is reflected_rest(decide_origin(policy, origin))  # shared

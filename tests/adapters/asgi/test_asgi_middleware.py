@@ -15,7 +15,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocket
 
-from cors_core import Policy, PolicyError, PolicySet
+from cors_core import Policy, PolicyError, PolicySet, RequestMeta, decide
 
 ORIGIN = "https://app.example"
 OTHER = "https://evil.example"
@@ -483,6 +483,19 @@ def test_only_listed_origins_get_their_encoded_answer_remembered() -> None:  # R
     # a repeated Origin field is never answered from the remembered answer (R7)
     twice = header_map(asyncio.run(call(middleware, http_scope(headers=[(b"origin", ORIGIN.encode())] * 2)))[0])
     assert b"access-control-allow-origin" not in twice
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_pattern_answers_reflect_each_origin_with_the_policys_other_headers(debug: bool) -> None:  # R8, R10-R12, R28, R30
+    policy = Policy(["https://*.example.com"], allow_credentials=True, expose_headers=["X-Total"], debug=debug)
+    middleware = CORSMiddleware(RecordingApp(), policy)
+    for origin in ("https://a.example.com", "https://b.c.example.com", "https://a.example.com"):
+        sent = asyncio.run(call(middleware, http_scope(headers=[(b"origin", origin.encode())])))
+        expected = decide(RequestMeta("GET", "/", origin), policy)
+        got = {name.decode(): values for name, values in header_map(sent[0]).items() if name != b"content-type"}
+        assert got == {name.lower(): [value.encode()] for name, value in expected.items()}
+        assert got["access-control-allow-origin"] == [origin.encode()] and got["access-control-allow-credentials"] == [b"true"]
+    assert middleware._answers == {}  # each pattern answer is built per request, nothing kept per origin
 
 
 @pytest.mark.parametrize(
