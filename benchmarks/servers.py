@@ -422,6 +422,10 @@ def _version(dist: str) -> str:
     try:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:
+        if dist == "cors-core":  # run from a checkout (PYTHONPATH): the source's own version
+            import cors_core
+
+            return f"{cors_core.__version__} (source)"
         return "not installed"
 
 

@@ -1,11 +1,12 @@
-"""Refusing, when a policy is built, the regular expressions that can backtrack for too long (ReDoS).
+r"""Refusing, when a policy is built, the regular expressions that can backtrack for too long (ReDoS).
 
 Python's ``re`` backtracks. Two shapes make it slow on a crafted input, and both are found by
 walking the parsed pattern (nesting at any depth, with or without groups), not by a textual heuristic:
 
 - **exponential**: a repetition whose body can itself repeat, be left out, or choose between
   alternatives (``(a+)+``, ``(a|aa)*``, ``(?:[a-z]?[a-z]?)+``, ``(?:x?){24}``): it can try
-  exponentially many ways to match before failing. Always refused.
+  exponentially many ways to match before failing. Always refused, unless each round of the outer
+  repetition is pinned by a character only it takes at its start or end (``([a-z0-9-]+\.)+``).
 - **polynomial**: unbounded repetitions in a row that can take the same characters, with nothing
   between them that could not take one of those too (``[^?]*/[^?]*/[^?]*/x`` is O(n³)). Three or more
   are refused (``MAX_POLYNOMIAL_DEGREE``); the quadratic ones that remain run only on bounded input
@@ -25,6 +26,7 @@ _c: Any = importlib.import_module("re._constants" if sys.version_info >= (3, 11)
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
 _ASSERTS = {_c.ASSERT, _c.ASSERT_NOT}
 _ATOMIC = getattr(_c, "ATOMIC_GROUP", None)
+_SINGLE_OPS = {_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN}
 
 #: The most unbounded repetitions in a row, able to take the same characters, that a pattern may have.
 MAX_POLYNOMIAL_DEGREE = 2
@@ -32,32 +34,75 @@ MAX_POLYNOMIAL_DEGREE = 2
 _UNBOUNDED = 3
 
 
-def _walk(items: Any, in_repeat: bool) -> bool:
+def _walk(items: Any, in_repeat: bool, flags: int) -> bool:
     for op, av in items:
         if op in _REPEATS:
             low, high, body = av
             repeats = high > 1
             if in_repeat and (repeats or low != high):  # a body that can repeat or be left out: ambiguous
                 return True
-            if _walk(body, in_repeat or repeats):
+            if repeats and _delimited(body, flags):  # ([a-z0-9-]+\.)+: each round ends at its own '.'
+                continue
+            if _walk(body, in_repeat or repeats, flags):
                 return True
         elif op is _c.BRANCH:
             if in_repeat and len(av[1]) > 1:
                 return True
-            if any(_walk(branch, in_repeat) for branch in av[1]):
+            if any(_walk(branch, in_repeat, flags) for branch in av[1]):
                 return True
         elif op is _c.SUBPATTERN:
-            if _walk(av[-1], in_repeat):
+            if _walk(av[-1], in_repeat, flags):
                 return True
         elif op in _ASSERTS:  # av = (direction, body)
-            if _walk(av[1], in_repeat):
+            if _walk(av[1], in_repeat, flags):
                 return True
         elif op is _ATOMIC:
-            if _walk(av, in_repeat):
+            if _walk(av, in_repeat, flags):
                 return True
         elif op is _c.GROUPREF_EXISTS:
-            if any(branch is not None and _walk(branch, in_repeat) for branch in av[1:]):
+            if any(branch is not None and _walk(branch, in_repeat, flags) for branch in av[1:]):
                 return True
+    return False
+
+
+def _opened(items: Any) -> list[Any]:
+    """*items* with the groups that neither repeat nor capture anything special opened up: a flat sequence."""
+    out: list[Any] = []
+    for op, av in items:
+        if op is _c.SUBPATTERN:
+            out += _opened(av[-1])
+        elif op in _REPEATS and av[0] == av[1] == 1:
+            out += _opened(av[2])
+        else:
+            out.append((op, av))
+    return out
+
+
+def _delimited(body: Any, flags: int) -> bool:
+    r"""True if a repeated *body* matches each string in one way only, and its rounds cannot trade characters.
+
+    That holds when the body is single characters and at most one repetition of a single character
+    (so one split per round), and its first or last item is a single character that nothing else in
+    the body can match (so every round starts or ends at a character only it takes): ``([a-z0-9-]+\.)+``
+    backtracks linearly, unlike ``([a-z.]+\.)+`` or ``(a+)+``.
+    """
+    items = _opened(body)
+    if len(items) < 2:
+        return False
+    varying = 0
+    for op, av in items:
+        if op in _REPEATS:
+            inner = _opened(av[2])
+            if len(inner) != 1 or inner[0][0] not in _SINGLE_OPS:
+                return False
+            varying += av[0] != av[1]
+        elif op not in _SINGLE_OPS:
+            return False
+    if varying > 1:
+        return False
+    for edge, rest in ((items[-1], items[:-1]), (items[0], items[1:])):
+        if edge[0] in _SINGLE_OPS and not single_chars(edge[0], edge[1], flags) & _chars(rest, flags):
+            return True
     return False
 
 
@@ -210,7 +255,7 @@ def _parse(pattern: str, flags: int) -> Any:
 def is_catastrophic(pattern: str, flags: int = 0) -> bool:
     """True if *pattern* nests a repetition, an optional item or an alternation inside a repetition (at any depth)."""
     parsed = _parse(pattern, flags)
-    return parsed is not None and _walk(parsed, False)
+    return parsed is not None and _walk(parsed, False, flags | parsed.state.flags)
 
 
 def polynomial_degree(pattern: str, flags: int = 0) -> int:

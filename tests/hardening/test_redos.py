@@ -29,6 +29,10 @@ CATASTROPHIC = (
     r"https://(?=(a+)+)a\.example\.com",
     r"https://(?:[a-z0-9]?[a-z0-9]?)+\.example\.com",  # optional items inside a repeat (issue 11: 40 bytes took seconds)
     r"https://(?:[a-z0-9-]?){24}[a-z0-9-]{24}\.example\.com",
+    r"https://([a-z.]+\.)+example\.com",  # the '.' that ends a round is one the run can take too
+    r"https://([a-z]+[a-z]+\.)+example\.com",  # two runs that trade characters inside each round
+    r"(?i)https://([a-z]+A)+\.example\.com",  # 'A' ends a round, but the run takes it too when case is ignored
+    r"https://(([a-z]+\.)+x)+\.example\.com",  # a pinned repetition inside one that is not
 )
 SAFE = (
     r"https://[a-z0-9-]+\.example\.com",
@@ -36,6 +40,9 @@ SAFE = (
     r"https://(?:www\.|api\.)?example\.com",
     r"https://example\.com|https://example\.org",
     r"chrome-extension://[a-p]{32}",
+    r"^https://([a-z0-9-]+\.)+example\.com$",  # the usual "any depth of subdomain" regex: each round ends at its '.'
+    r"^https://(\w+\.)*example\.com$",
+    r"https://api(\.[a-z0-9-]+)+\.example\.com",  # each round starts at its '.'
 )
 
 
@@ -152,6 +159,17 @@ def test_worst_case_origin_regex_runs_in_bounded_time() -> None:
     for origin in ("https://" + "a" * (MAX_ORIGIN_LENGTH - 8), "https://" + "a" * 10**5, "https://" + "." * (MAX_ORIGIN_LENGTH - 8)):
         _worst(seconds, lambda origin=origin: decide(RequestMeta("GET", "/", origin), policy))
     assert max(seconds) < WORST_CASE_SECONDS, seconds
+
+
+def test_pinned_repetitions_backtrack_linearly() -> None:
+    """([a-z0-9-]+\\.)+ is accepted because every round ends at a '.' the run cannot take: measured, not assumed."""
+    policy = Policy(origin_regexes=[r"^https://([a-z0-9-]+\.)+example\.com$", r"https://api(\.[a-z0-9-]+)+\.example\.net"])
+    seconds: list[float] = []
+    for body in ("a." * 508, "a" * 1016, "-." * 500 + "example.co", "a" * 500 + "." + "a" * 500, ".a" * 508):
+        for origin in ("https://" + body + "x", "https://api" + body):
+            _worst(seconds, lambda origin=origin: decide(RequestMeta("GET", "/", origin), policy))
+    assert max(seconds) < WORST_CASE_SECONDS / 100, seconds  # milliseconds at most: no backtracking blow-up
+    assert decide(RequestMeta("GET", "/", "https://a.b-c.example.com"), policy).allowed
 
 
 def test_the_issues_exponential_origin_regex_is_refused_before_it_can_run() -> None:

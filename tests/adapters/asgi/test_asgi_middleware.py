@@ -268,6 +268,12 @@ def test_starlette_origin_regex_is_full_matched() -> None:
     assert "access-control-allow-origin" not in client.get("/", headers={"Origin": "https://app.example.org.evil.example"}).headers
 
 
+def test_starlette_any_depth_subdomain_regex_is_accepted() -> None:  # R8: each round ends at its own '.'
+    client = TestClient(_starlette_app(allow_origin_regex=r"https://([a-z0-9-]+\.)+example\.org"))
+    assert client.get("/", headers={"Origin": "https://a.b.example.org"}).headers["access-control-allow-origin"] == "https://a.b.example.org"
+    assert "access-control-allow-origin" not in client.get("/", headers={"Origin": "https://example.org"}).headers
+
+
 @pytest.mark.parametrize(
     ("options", "named", "advice"),
     [

@@ -157,6 +157,17 @@ def test_regex_origins_are_full_matched() -> None:
     assert ACAO not in client.get("/api/items", headers={"Origin": "https://api.example.org.evil.net"}).headers
 
 
+def test_the_usual_any_depth_subdomain_regex_is_accepted_as_flask_cors_users_write_it() -> None:  # R8
+    """([a-z0-9-]+\\.)+ nests a repetition but cannot backtrack across rounds (each ends at its '.'): not a ReDoS."""
+    app = make_app()
+    CORS(app, origins=[r"^https://([a-z0-9-]+\.)+example\.com$"], supports_credentials=True)
+    client = app.test_client()
+    for origin in ("https://a.example.com", "https://a.b-c.example.com"):
+        assert client.get("/api/items", headers={"Origin": origin}).headers[ACAO] == origin
+    for origin in ("https://example.com", "https://a.example.com.evil.net", "http://a.example.com", "https://a..example.com"):
+        assert ACAO not in client.get("/api/items", headers={"Origin": origin}).headers
+
+
 def test_star_anywhere_in_origins_means_every_origin() -> None:
     app = make_app()
     CORS(app, origins=[ORIGIN, "*"])
