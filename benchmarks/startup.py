@@ -67,6 +67,9 @@ print("BUILD", time.perf_counter() - t0)
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
+    # Bytecode as installed packages have it: with PYTHONDONTWRITEBYTECODE, a checkout's modules would be
+    # compiled from source in every interpreter while the peers' came with their .pyc (the first run writes ours).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "adapters"), env.get("PYTHONPATH", "")])
     return env
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -105,6 +104,8 @@ def did_you_mean(name: str, known: Iterable[str], aliases: Mapping[str, str] | N
     alias = (aliases or {}).get(name.lower())
     if alias is not None:
         return f"did you mean {alias!r}?"
+    import difflib  # here: only a configuration error needs it
+
     close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
     if not close:  # a name that shares its last word: "methods" -> "allow_methods"
         tail = name.lower().replace("-", "_").rsplit("_", 1)[-1]

@@ -32,6 +32,8 @@ _LABELS = r"[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*"
 _WILD_RX_LIMIT = 16
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_\-]{0,61}[a-z0-9_])?")
+# A configured origin already in canonical form with a domain name: lowercase scheme, labels as _LABEL, a port.
+_PLAIN_ORIGIN = re.compile(rf"([a-z][a-z0-9+.\-]*)://({_LABEL.pattern}(?:\.{_LABEL.pattern})*)(?::([0-9]{{1,5}}))?")
 _LOOPBACK_NAMES = ("localhost",)
 
 
@@ -187,6 +189,21 @@ def _parse(raw: str, option: str, problems: list[ConfigProblem], allow_wildcards
     return _Parsed(scheme, canonical, port, wildcard)
 
 
+def _plain(raw: str) -> bool:
+    """True if *raw* is an exact origin already in canonical form with a domain name (the usual configured
+    value), found with one regex: _parse() would return it unchanged. False for anything else, which _parse() reads.
+    """
+    m = _PLAIN_ORIGIN.fullmatch(raw)
+    if m is None:
+        return False
+    scheme, host, port_text = m.groups()
+    last = host.rpartition(".")[2]
+    if scheme == "file" or last.isdigit() or last.startswith("0x"):  # file: is refused; a numeric host is IPv4
+        return False
+    # canonical: no leading 0, no default port
+    return port_text is None or (port_text[0] != "0" and int(port_text) <= 65535 and int(port_text) != DEFAULT_PORTS.get(scheme))
+
+
 def _serialise(p: _Parsed) -> str:
     host = ("*." if p.wildcard else "") + p.host
     port = "" if p.port is None else (":*" if p.port == -1 else f":{p.port}")
@@ -263,6 +280,10 @@ class OriginMatcher:
                 continue
             if raw == "*":
                 self.any = True
+                continue
+            if _plain(raw):  # the usual entry, already canonical: no need to take it apart
+                entries.append(raw)
+                exact.add(raw)
                 continue
             if raw == "null":
                 exact.add("null")

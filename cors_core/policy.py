@@ -100,7 +100,7 @@ def _joined(option: str, value: str, kind: type[ConfigProblem]) -> ConfigProblem
 
 def _several(item: str) -> bool:
     """One list item that holds several origins: a comma, or two ``scheme://`` parts separated by spaces."""
-    return "," in item or sum("://" in part for part in item.split()) > 1
+    return "," in item or (item.count("://") > 1 and sum("://" in part for part in item.split()) > 1)
 
 
 def _as_list(option: str, value: Any, problems: list[ConfigProblem], kind: type[ConfigProblem]) -> list[Any]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cors_core import Policy
 
@@ -195,3 +198,23 @@ def test_replace_keeps_the_flags_of_compiled_regexes() -> None:
     assert grants(p, "https://app.example.com") and grants(q, "https://app.example.com")
     assert p == p.replace() == q.replace(max_age=None)
     assert Policy(origin_regexes=[re.compile(r"https://a\.example", re.I)]) != Policy(origin_regexes=[r"https://a\.example"])
+
+
+@given(
+    st.from_regex(r"(https?|wss?|file|HTTPS|chrome-extension)://[a-z0-9_.\-]{0,20}(:[0-9]{0,6})?", fullmatch=True)
+    | st.from_regex(r"https://[a-z0-9]{1,5}(\.[a-z0-9\-]{1,5}){0,3}(\.[0-9]{1,3}|\.0x[0-9a-f]{1,2})?(:0?[0-9]{2,5})?", fullmatch=True)
+    | st.text(max_size=30)
+)
+def test_the_short_path_for_canonical_origins_agrees_with_the_full_parse(raw: str) -> None:  # R5, R6
+    """OriginMatcher skips _parse() for an origin already in canonical form: only where _parse() would keep it as is."""
+    from cors_core.origins import _parse, _plain, _serialise
+
+    if _plain(raw):
+        problems: list[Any] = []
+        parsed = _parse(raw, "origins", problems, allow_wildcards=True)
+        assert parsed is not None and not problems and not parsed.wildcard and parsed.port != -1
+        assert _serialise(parsed) == raw
+    for port in ("", ":8443", ":443", ":0443", ":99999"):
+        origin = f"https://app.example.com{port}"
+        parsed = _parse(origin, "origins", [], allow_wildcards=True)
+        assert _plain(origin) is (parsed is not None and _serialise(parsed) == origin)
