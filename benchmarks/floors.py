@@ -30,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run as harness  # benchmarks/run.py: the same drivers and timing loop
 
 SCENARIOS = ("no-origin", "allowed-simple", "refused-simple", "rotating-refused")
+#: The frameworks with floors: run.py's groups but decide() alone.
+GROUPS = tuple(dict.fromkeys(t.group for t in harness.TARGETS if t.group != "decide"))
 _VARY = ("Vary", "Origin")
 
 
@@ -190,7 +192,7 @@ def profile(group: str, scenario: str, top: int, policy: str = "one-origin") -> 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--group", action="append", choices=("wsgi", "flask", "django", "starlette"), help="repeatable; default: all four")
+    parser.add_argument("--group", action="append", choices=GROUPS, help="repeatable; default: all four")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--profile", nargs=2, metavar=("GROUP", "SCENARIO"), help="profile our layer instead of timing the floors")
     parser.add_argument("--top", type=int, default=25, help="functions shown by --profile")
@@ -198,13 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.profile:
         group, scenario = args.profile
-        if group not in ("wsgi", "flask", "django", "starlette", "decide") or scenario not in harness.SCENARIOS:
-            parser.error(
-                f"--profile takes a group (wsgi, flask, django, starlette, decide) and a scenario ({', '.join(harness.SCENARIOS)})"
-            )
+        if group not in (*GROUPS, "decide") or scenario not in harness.SCENARIOS:
+            parser.error(f"--profile takes a group ({', '.join(GROUPS)}, decide) and a scenario ({', '.join(harness.SCENARIOS)})")
         profile(group, scenario, args.top, args.policy)
         return 0
-    floors(args.group or ["wsgi", "flask", "django", "starlette"], args.rounds, args.policy)
+    floors(args.group or list(GROUPS), args.rounds, args.policy)
     return 0
 
 

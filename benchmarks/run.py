@@ -394,7 +394,8 @@ def _starlette_ours(spec: Spec) -> Any:
 _DJANGO_URLS = "_cors_bench_urls"
 
 
-def _django_setup() -> None:
+def _django_setup(**overrides: Any) -> None:
+    """Configure Django once for the benchmarks: one URL, one view; *overrides* replace or add settings."""
     from django.conf import settings
 
     if settings.configured:
@@ -408,16 +409,17 @@ def _django_setup() -> None:
     urls = types.ModuleType(_DJANGO_URLS)
     urls.urlpatterns = [path("api", api)]  # type: ignore[attr-defined]
     sys.modules[_DJANGO_URLS] = urls
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="benchmark-only",
-        ALLOWED_HOSTS=["localhost"],
-        ROOT_URLCONF=_DJANGO_URLS,
-        INSTALLED_APPS=["corsheaders"],
-        MIDDLEWARE=[],
-        DATABASES={},
-        USE_TZ=True,
-    )
+    defaults: dict[str, Any] = {
+        "DEBUG": False,
+        "SECRET_KEY": "benchmark-only",
+        "ALLOWED_HOSTS": ["localhost"],
+        "ROOT_URLCONF": _DJANGO_URLS,
+        "INSTALLED_APPS": ["corsheaders"],
+        "MIDDLEWARE": [],
+        "DATABASES": {},
+        "USE_TZ": True,
+    }
+    settings.configure(**{**defaults, **overrides})
     import django
 
     django.setup()

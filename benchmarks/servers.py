@@ -38,8 +38,15 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from run import _cpu, _version  # noqa: E402  (benchmarks/run.py: the same versions and machine as the in-process run)
+
 ROOT = HERE.parent
 LOOPBACK = "127.0.0.1"
+#: The distributions whose versions a run records.
+_VERSIONED = ("cors-core", "waitress", "gunicorn", "uvicorn", "flask", "django", "starlette")
+_VERSIONED += ("flask-cors", "django-cors-headers", "wsgicors")
 ALLOWED = "https://app.example.com"
 REFUSED = "https://evil.example.net"
 PROBES = 3  # requests sent over one connection to see whether the server keeps it
@@ -75,7 +82,6 @@ TARGETS = [
     AppTarget("django", "ours", "cors_django", "wsgi"),
     AppTarget("starlette", "none", "Starlette", "asgi"),
     AppTarget("starlette", "peer", "Starlette CORSMiddleware", "asgi"),
-    # The ASGI adapter: served once server_apps.APPS has "starlette/ours" (it registers itself when cors_asgi imports).
     AppTarget("starlette", "ours", "cors_asgi", "asgi"),
 ]
 
@@ -416,23 +422,8 @@ def _relative(cells: list[dict[str, Any]]) -> None:
         c["baseline_disturbed"] = b["disturbed"]
 
 
-def _version(dist: str) -> str:
-    import importlib.metadata
-
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        if dist == "cors-core":  # run from a checkout (PYTHONPATH): the source's own version
-            import cors_core
-
-            return f"{cors_core.__version__} (source)"
-        return "not installed"
-
-
 def meta(opt: Options) -> dict[str, Any]:
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?"
-    )
+    cpu = _cpu()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()
     return {
@@ -446,10 +437,7 @@ def meta(opt: Options) -> dict[str, Any]:
         if opt.cores[0] is not None
         else "none (fewer than 2 cores)",
         "max_other_load": opt.max_other_load,
-        "versions": {
-            d: _version(d)
-            for d in ("waitress", "gunicorn", "uvicorn", "flask", "django", "starlette", "flask-cors", "django-cors-headers", "wsgicors")
-        },
+        "versions": {d: _version(d) for d in _VERSIONED},
     }
 
 

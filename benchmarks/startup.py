@@ -39,6 +39,7 @@ LAYERS = [
         "import corsheaders.middleware, corsheaders.checks",
         "corsheaders.middleware.CorsMiddleware(view); corsheaders.checks.check_settings()",
     ),
+    ("cors_asgi", "import starlette.applications", "import cors_asgi", "cors_asgi.CORSMiddleware(app, allow_origins=origins)"),
     (
         "Starlette CORSMiddleware",
         "import starlette.applications",

@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         clean_up(tmp, args.keep)
     results = _by_test_id(found)
-    details = {f"{SELECTION}::{key.rpartition('::')[2]}": value for key, value in details.items()}
+    details = _by_test_id(details)
     return judge(f"Starlette {peer}'s tests/middleware/test_cors.py against cors_asgi", results, EXPECTED_FAILURES, details)
 
 

@@ -158,7 +158,7 @@ class Policy:
         "_any_header",
         "_never_by_wildcard",
         "_headers",
-        "_allowed_template",
+        "_allowed_rest",
         "_exact_answers",
         "_not_cors",
         "_vary_preflight_value",
@@ -204,7 +204,7 @@ class Policy:
     _any_header: bool
     _never_by_wildcard: frozenset[str]
     _headers: frozenset[str]
-    _allowed_template: dict[str, str]
+    _allowed_rest: dict[str, str]
     _exact_answers: dict[str, Decision]
     _not_cors: Mapping[str, str]
     _vary_preflight_value: str
@@ -512,8 +512,8 @@ class Policy:
             actual["Access-Control-Allow-Credentials"] = "true"
         if expose:
             actual["Access-Control-Expose-Headers"] = ", ".join(expose)
-        # The allowed answer with the origin still to fill in: a dict copy per request (R10-R12, R28, R30).
-        set_(self, "_allowed_template", {"Access-Control-Allow-Origin": "", **actual, "Vary": "Origin"})
+        # The allowed answer but its Access-Control-Allow-Origin, which is the request's origin (R10-R12, R28, R30).
+        set_(self, "_allowed_rest", {**actual, "Vary": "Origin", **({DEBUG_HEADER: "allowed"} if self.debug else {})})
         # The allowed answer to an actual request from a listed exact origin depends on nothing else, so
         # decide() keeps it once built: bounded by the origins list, never grown by what a client sends.
         set_(self, "_exact_answers", {})
@@ -539,7 +539,7 @@ class Policy:
         # The refusal of an actual request from an origin not allowed: only the request differs (see shared_fields);
         # the allowed answer to an origin a pattern matched: only the request and the headers (its origin) differ.
         set_(self, "_refusal", shared_fields(RequestKind.ACTUAL, False, self._refused_actual, vary_actual, "origin-not-allowed", self))
-        rest = MappingProxyType({**actual, "Vary": "Origin", **({DEBUG_HEADER: "allowed"} if self.debug else {})})
+        rest = MappingProxyType(self._allowed_rest)  # what reflected_rest() hands adapters: a read-only view
         set_(self, "_pattern_allowed", shared_fields(RequestKind.ACTUAL, True, None, vary_actual, "allowed", self, rest))
         origin_refusal = object.__new__(self._refusal)  # decide_origin()'s refusal, for every origin: names none
         origin_refusal._meta = None
