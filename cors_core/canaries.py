@@ -63,7 +63,10 @@ def label_boundary_problem(rx: re.Pattern[str]) -> ConfigProblem | None:
         domain = _registrable(host)
         if domain is None or rx.fullmatch(_origin(scheme, f"{name}.{domain.partition('.')[2]}", port)):
             continue  # any name under the suffix: not a boundary matter (the credential checks judge it)
-        candidates = [_origin(scheme, name + domain, port), _origin(scheme, host + name + ".com", port)]
+        # The random name, and the host's own first character (so a pattern that admits only some letters in front
+        # of the domain, such as [a-m]+example, is caught every time, not when the random letters happen to fit).
+        candidates = [_origin(scheme, name + domain, port), _origin(scheme, host[0] + domain, port)]
+        candidates.append(_origin(scheme, host + name + ".com", port))
         candidates.append(_origin(scheme, f"{host}.{name}.com", port))
         found = _first(rx, candidates)
         if found is not None:

@@ -17,7 +17,7 @@ _EMPTY: Mapping[str, str] = MappingProxyType({})  # shared by every out-of-scope
 #: How many listed origins get their allowed answer remembered (the first ones seen), per policy.
 EXACT_ANSWERS_KEPT = 1024
 #: What a method refusal lists when no method is configured: the methods that are always allowed.
-_SAFELISTED_ACAM = "GET, HEAD, POST"
+_SAFELISTED_ACAM = ", ".join(sorted(SAFELISTED_METHODS))
 #: Longest method or header name the debug header repeats.
 _NAME_SHOWN = 128
 _OUT_OF_SCOPE = Decision(RequestKind.OUT_OF_SCOPE, False, _EMPTY, (), "out-of-scope")
@@ -54,7 +54,9 @@ def decide_origin(policy: Policy, origin: str, meta: RequestMeta | None = None) 
     logged, pass *meta* or call decide().
     """
     # The common CORS case: written out here, with no helper calls on the usual paths.
-    if policy._static:  # R31
+    if policy._static:  # R31: the same answer whatever the origin
+        if meta is None:
+            return policy._static_answer  # type: ignore[return-value]  # set for every static policy
         return Decision(RequestKind.ACTUAL, True, policy._not_cors, (), "allowed", None, meta, policy)
     known = policy._exact_answers.get(origin)  # a listed origin seen before: the same answer again
     if known is not None:
@@ -146,7 +148,7 @@ def _refused(kind: RequestKind, meta: RequestMeta | None, policy: Policy, reason
     if kind is RequestKind.PREFLIGHT:
         vary, headers = policy._vary_preflight, policy._refused_preflight
     else:
-        vary, headers = policy._vary_actual, policy._refused_actual
+        vary, headers = policy._vary_actual, policy._not_cors  # only Vary: a static policy refuses no actual request
     if policy.debug:
         headers = {**headers, DEBUG_HEADER: reason}
     return Decision(kind, False, headers, vary, reason, status, meta, policy, detail)

@@ -97,11 +97,13 @@ class PolicyError(ValueError):
 def did_you_mean(name: str, known: Iterable[str], aliases: Mapping[str, str] | None = None) -> str:
     """``"did you mean 'max_age'?"`` for the known name closest to a misspelt *name*, or ``""``.
 
-    *aliases* maps names other libraries use (lower case) to the known name they stand for.
+    *aliases* maps names other libraries use (lower case) to the known name they stand for. A ``dangerously_*``
+    name is suggested only for a name that starts so: it is an opt-in to write on purpose, never a typo's fix.
     """
-    options = list(known)
-    by_lower = {o.lower(): o for o in options}
-    alias = (aliases or {}).get(name.lower())
+    lowered = name.lower()
+    risky = lowered.startswith("dangerously")
+    by_lower = {o.lower(): o for o in known if risky or not o.startswith("dangerously_")}
+    alias = (aliases or {}).get(lowered) or (aliases or {}).get(lowered.removeprefix("cors_"))  # CORS_ALLOWED_ORIGINS
     if alias is not None:
         return f"did you mean {alias!r}?"
     import difflib  # here: only a configuration error needs it

@@ -320,12 +320,6 @@ class OriginMatcher:
             for port in ports:
                 schemes_by_end.setdefault(f".{base}" if port is None else f".{base}:{port}", []).append(re.escape(scheme))
         self._wild_ends = tuple(schemes_by_end)
-        simple = 0 < len(schemes_by_end) <= _WILD_RX_LIMIT and -1 not in {port for ports in wild.values() for port in ports}
-        self._wild_by_end = (
-            tuple((end, len(end), re.compile(f"(?:{'|'.join(schemes)})://{_LABELS}")) for end, schemes in schemes_by_end.items())
-            if simple
-            else None
-        )
         self._any_port = frozenset(any_port)
         self.entries = tuple(dict.fromkeys(entries))
         compiled: list[re.Pattern[str]] = []
@@ -365,8 +359,13 @@ class OriginMatcher:
         self.check = check
         #: True when something besides the exact origins can allow an origin (patterns, regexes, a check).
         self.has_patterns = bool(self._wild or self._any_port or self.regexes or check is not None)
-        if self._any_port or self.regexes or check is not None:
-            self._wild_by_end = None  # the short path answers for the "*." patterns alone
+        # The short path answers for the "*." patterns alone: nothing else but exact origins may allow one.
+        simple = 0 < len(schemes_by_end) <= _WILD_RX_LIMIT and -1 not in {port for ports in wild.values() for port in ports}
+        self._wild_by_end = (
+            tuple((end, len(end), re.compile(f"(?:{'|'.join(schemes)})://{_LABELS}")) for end, schemes in schemes_by_end.items())
+            if simple and not (self._any_port or self.regexes or check is not None)
+            else None
+        )
         self._check_cache: dict[str, bool] | None = {} if (check is not None and check_cacheable) else None
 
     def wildcard_bases(self) -> list[tuple[str, str]]:

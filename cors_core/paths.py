@@ -67,7 +67,7 @@ def normalize_path(path: str) -> str:
 class PolicySet:
     """Maps URL paths to policies. Immutable; built and validated once."""
 
-    __slots__ = ("_exact", "_frozen", "_prefixes", "_regexes", "default", "rules")
+    __slots__ = ("_exact", "_prefixes", "_regexes", "default", "rules")
 
     _exact: dict[str, Policy]
     _prefixes: list[tuple[str, Policy]]
@@ -90,6 +90,10 @@ class PolicySet:
                 problems.append(InvalidPathRule("rules", key, "the value is not a Policy", "map each path to a Policy(...)"))
                 continue
             if isinstance(key, re.Pattern):
+                if not isinstance(key.pattern, str):  # paths are text: a bytes pattern would raise on every request
+                    fix = "compile a str, e.g. re.compile(r'/api/.*')"
+                    problems.append(InvalidPathRule("rules", key.pattern, "a path regex must be a str pattern", fix))
+                    continue
                 slow = backtracking_problem(key.pattern, key.flags)  # ReDoS: see redos.py
                 if slow is not None:
                     problems.append(
@@ -133,7 +137,6 @@ class PolicySet:
         set_(self, "_regexes", tuple(regexes))
         set_(self, "default", default)
         set_(self, "rules", tuple(items))
-        set_(self, "_frozen", True)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("PolicySet is immutable")

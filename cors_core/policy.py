@@ -79,6 +79,8 @@ OPTION_ALIASES = {
     "allowed_origin_regexes": "origin_regexes",
     "origin_regex_whitelist": "origin_regexes",
     "origin_regex": "origin_regexes",
+    "allow_origin_regex": "origin_regexes",
+    "send_wildcard": "origins",
     "methods": "allow_methods",
     "allowed_methods": "allow_methods",
     "allow_methods_list": "allow_methods",
@@ -162,8 +164,8 @@ class Policy:
         "_exact_answers",
         "_not_cors",
         "_vary_preflight_value",
-        "_refused_actual",
         "_refusal",
+        "_static_answer",
         "_origin_refusal",
         "_pattern_allowed",
         "_refused_preflight",
@@ -172,7 +174,6 @@ class Policy:
         "_vary_preflight",
         "_preflight_extra",
         "_reflect_any",
-        "_frozen",
     )
 
     origins: tuple[str, ...]
@@ -208,8 +209,8 @@ class Policy:
     _exact_answers: dict[str, Decision]
     _not_cors: Mapping[str, str]
     _vary_preflight_value: str
-    _refused_actual: Mapping[str, str]
     _refusal: type[Decision]
+    _static_answer: Decision | None
     _origin_refusal: Decision
     _pattern_allowed: type[Decision]
     _refused_preflight: Mapping[str, str]
@@ -477,7 +478,6 @@ class Policy:
         for name, value in flags.items():
             set_(self, name, value)
         self._compile(matcher, any_method, methods, any_header, headers, spelled_headers, expose)
-        set_(self, "_frozen", True)
 
     def _compile(
         self,
@@ -525,7 +525,10 @@ class Policy:
         elif vary_actual:
             not_cors = {"Vary": "Origin"}
         set_(self, "_not_cors", MappingProxyType(not_cors))  # shared by every decision: read-only
-        # A request without Origin always gets this same answer (R2), so it is built once, not per request.
+        # A request without Origin always gets this same answer (R2), so it is built once, not per request; so does
+        # every actual request under a static policy (R31), for decide_origin() without the request.
+        static_answer = Decision(RequestKind.ACTUAL, True, self._not_cors, (), "allowed", None, None, self) if static else None
+        set_(self, "_static_answer", static_answer)
         set_(self, "_no_origin", Decision(RequestKind.NOT_CORS, False, self._not_cors, vary_actual, "no-origin", None, None, self))
 
         vary_pf = [*vary_actual, "Access-Control-Request-Method", "Access-Control-Request-Headers"]
@@ -533,12 +536,11 @@ class Policy:
             vary_pf.append("Access-Control-Request-Private-Network")
         set_(self, "_vary_preflight", tuple(vary_pf))
         set_(self, "_vary_preflight_value", ", ".join(vary_pf))
-        # Refusals carry only Vary (R23, R30): one shared, read-only header map per kind.
-        set_(self, "_refused_actual", MappingProxyType({"Vary": "Origin"} if vary_actual else {}))
+        # Refusals carry only Vary (R23, R30): one shared, read-only header map per kind (an actual request's is _not_cors).
         set_(self, "_refused_preflight", MappingProxyType({"Vary": self._vary_preflight_value}))
         # The refusal of an actual request from an origin not allowed: only the request differs (see shared_fields);
         # the allowed answer to an origin a pattern matched: only the request and the headers (its origin) differ.
-        set_(self, "_refusal", shared_fields(RequestKind.ACTUAL, False, self._refused_actual, vary_actual, "origin-not-allowed", self))
+        set_(self, "_refusal", shared_fields(RequestKind.ACTUAL, False, self._not_cors, vary_actual, "origin-not-allowed", self))
         rest = MappingProxyType(self._allowed_rest)  # what reflected_rest() hands adapters: a read-only view
         set_(self, "_pattern_allowed", shared_fields(RequestKind.ACTUAL, True, None, vary_actual, "allowed", self, rest))
         origin_refusal = object.__new__(self._refusal)  # decide_origin()'s refusal, for every origin: names none
@@ -574,10 +576,7 @@ class Policy:
         """A new policy with some options changed (validated again as a whole)."""
         options = self.to_dict()
         options["origin_regexes"] = list(self._matcher.regexes)  # compiled: keeps flags such as re.VERBOSE
-        unknown = set(changes) - set(options)
-        if unknown:
-            raise TypeError(f"unknown Policy option(s): {', '.join(sorted(unknown))}")
-        options.update(changes)
+        options.update(changes)  # an unknown name is refused by Policy() itself, with the option it probably means
         return Policy(**options)
 
     def __repr__(self) -> str:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .decision import Decision, RequestKind
+from .engine import _OUT_OF_SCOPE
 from .paths import PolicySet
 from .policy import Policy
 from .reasons import safe
@@ -182,8 +183,9 @@ class RefusalLog:
             self.logger.error("CORS report-only: on_report raised %s%s", safe(repr(exc)), _left_out_text(left_out), exc_info=exc)
 
 
-#: The enforced "decision" where an adapter found no policy for the request at all (compared, never logged as a refusal).
-OUT_OF_SCOPE = Decision(RequestKind.OUT_OF_SCOPE, False, {}, (), "out-of-scope")
+#: The enforced "decision" where an adapter found no policy for the request at all (compared, never logged as a
+#: refusal): decide()'s own answer for a path no rule covers.
+OUT_OF_SCOPE = _OUT_OF_SCOPE
 
 
 def check_report_only(candidate: object, on_report: object, name: str, callback_name: str) -> None:

@@ -34,7 +34,19 @@ def test_json_unknown_key_in_a_rule_says_did_you_mean(tmp_path: Path) -> None:
     assert problem["option"] == "rules[0] (/x/*).alow_headers" and "did you mean 'allow_headers'?" in problem["message"]
 
 
-@pytest.mark.parametrize(("written", "meant"), [("max_ages", "max_age"), ("allow_origins", "origins"), ("methods", "allow_methods")])
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("max_ages", "max_age"),
+        ("allow_origins", "origins"),
+        ("methods", "allow_methods"),
+        # peers' names by what they mean, never a dangerously_* opt-in that merely looks alike
+        ("send_wildcard", "origins"),
+        ("allow_origin_regex", "origin_regexes"),
+        ("cors_allowed_origins", "origins"),
+        ("dangerously_allow_insecure_origin", "dangerously_allow_insecure_origins"),  # written on purpose: its own spelling
+    ],
+)
 def test_policy_keyword_says_did_you_mean(written: str, meant: str) -> None:
     with pytest.raises(TypeError, match=f"unexpected keyword argument '{written}': did you mean '{meant}'"):
         Policy(["https://a.example.com"], **{written: 1})

@@ -161,6 +161,7 @@ def test_root_prefix_catches_everything_but_more_specific_rules() -> None:
         ({"/x": "not a policy"}, "not a Policy"),
         ([("/x", API), ("/x", ADMIN)], "twice"),
         ([("/x/*", API), ("/x/*", ADMIN)], "twice"),
+        ({re.compile(rb"/api/.*"): API}, "str pattern"),  # a bytes regex would raise on every request: refused when built
     ],
 )
 def test_invalid_rules_are_refused(rules: object, words: str) -> None:

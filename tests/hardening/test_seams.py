@@ -206,10 +206,10 @@ def test_R15_credentialed_regex_of_own_https_hosts_is_accepted(regex: str) -> No
     Policy(origin_regexes=[regex], allow_credentials=True)
 
 
-@pytest.mark.parametrize("regex", [r"https://.*example\.com", r"https://example\.com.*", r"https://[a-z]*example\.com"])
+@pytest.mark.parametrize("regex", [r"https://.*example\.com", r"https://example\.com.*", r"https://[a-z]*example\.com", r"https://[a-m]+example\.com"])
 def test_unanchored_label_boundary_regex_is_refused_with_or_without_credentials(regex: str) -> None:
     """``https://.*example\\.com`` admits https://evilexample.com: someone else's registrable domain."""
-    for credentials in (False, True):
+    for credentials in (False, True) * 20:  # the canaries hold random names: the verdict must not depend on them (R8)
         with pytest.raises(PolicyError, match="label boundary is not anchored"):
             Policy(origin_regexes=[regex], allow_credentials=credentials)
 
