@@ -64,14 +64,18 @@ def normalize_path(path: str) -> str:
     return "/" + "/".join(out) + trailing
 
 
+_NO_RULE: tuple[str | None, Policy | None] = (None, None)
+
+
 class PolicySet:
     """Maps URL paths to policies. Immutable; built and validated once."""
 
-    __slots__ = ("_exact", "_prefixes", "_regexes", "default", "rules")
+    __slots__ = ("_default", "_exact", "_prefixes", "_regexes", "default", "rules")
 
-    _exact: dict[str, Policy]
-    _prefixes: list[tuple[str, Policy]]
-    _regexes: tuple[tuple[re.Pattern[str], Policy], ...]
+    _exact: dict[str, tuple[str | None, Policy | None]]
+    _prefixes: list[tuple[str, tuple[str | None, Policy | None]]]
+    _regexes: tuple[tuple[re.Pattern[str], tuple[str | None, Policy | None]], ...]
+    _default: tuple[str | None, Policy | None]
     default: Policy | None
     rules: tuple[tuple[RuleKey, Policy], ...]
 
@@ -132,9 +136,12 @@ class PolicySet:
         if problems:
             raise PolicyError(problems)
         set_ = object.__setattr__
-        set_(self, "_exact", exact)
-        set_(self, "_prefixes", sorted(prefixes.items(), key=lambda kv: len(kv[0]), reverse=True))
-        set_(self, "_regexes", tuple(regexes))
+        # Each rule with its name as written, for rule_for(); the lookup returns the stored pair, no new object.
+        set_(self, "_exact", {path: (path, policy) for path, policy in exact.items()})
+        ordered = sorted(prefixes.items(), key=lambda kv: len(kv[0]), reverse=True)
+        set_(self, "_prefixes", [(prefix, (prefix + "/*", policy)) for prefix, policy in ordered])
+        set_(self, "_regexes", tuple((rx, (f"re.compile({rx.pattern!r})", policy)) for rx, policy in regexes))
+        set_(self, "_default", ("default", default) if default is not None else _NO_RULE)
         set_(self, "default", default)
         set_(self, "rules", tuple(items))
 
@@ -146,46 +153,35 @@ class PolicySet:
 
         A path in a form browsers never send gets a policy only if its normalised form gets the same one.
         """
-        found = self._lookup(path or "/")
+        found = self._rule(path or "/")[1]
         if is_normal_path(path):
             return found
-        other = self._lookup(normalize_path(path))
+        other = self._rule(normalize_path(path))[1]
         return found if other is found or other == found else None
 
-    def _lookup(self, path: str) -> Policy | None:
+    def _rule(self, path: str) -> tuple[str | None, Policy | None]:
+        """The first rule that covers *path* (exact, longest prefix, regex, default), as (its name, its policy)."""
         found = self._exact.get(path)
         if found is not None:
             return found
-        for prefix, policy in self._prefixes:
+        for prefix, rule in self._prefixes:
             if path == prefix or path.startswith(prefix + "/") or prefix == "":
-                return policy
+                return rule
         if self._regexes:
             if len(path) > MAX_REGEX_PATH_LENGTH:
-                return None  # no regex runs on it, and the default may be more permissive than the rule it would match
-            for rx, policy in self._regexes:
+                return _NO_RULE  # no regex runs on it, and the default may be more permissive than the rule it would match
+            for rx, rule in self._regexes:
                 if rx.fullmatch(path):
-                    return policy
-        return self.default
+                    return rule
+        return self._default
 
     def rule_for(self, path: str) -> str | None:
         """The rule, as written, whose policy ``policy_for(path)`` returns ('default' for the default); for logs.
 
-        Matches as ``policy_for`` does (the routed path; regexes only up to MAX_REGEX_PATH_LENGTH), which stays
-        free of this bookkeeping on the per-request path. For a path ``policy_for`` gives no policy, the answer
-        says nothing.
+        The same lookup as ``policy_for`` (the routed path; regexes only up to MAX_REGEX_PATH_LENGTH). For a
+        path ``policy_for`` gives no policy, the answer says nothing.
         """
-        path = path or "/"
-        if path in self._exact:
-            return path
-        for prefix, _ in self._prefixes:
-            if path == prefix or path.startswith(prefix + "/") or prefix == "":
-                return prefix + "/*"
-        if self._regexes and len(path) > MAX_REGEX_PATH_LENGTH:
-            return None
-        for rx, _ in self._regexes:
-            if rx.fullmatch(path):
-                return f"re.compile({rx.pattern!r})"
-        return "default" if self.default is not None else None
+        return self._rule(path or "/")[0]
 
     def policies(self) -> list[Policy]:
         """Every distinct policy of the set, default included."""
