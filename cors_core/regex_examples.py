@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .redos import _ASSERTS, _ATOMIC, _REPEATS, _c, _parser, single_chars
+from .redos import _ASSERTS, _ATOMIC, _REPEATS, _SINGLE_OPS, _c, _parse, single_chars
 
 #: At most this many examples per pattern (the walk keeps the first ones of each combination).
 LIMIT = 32
@@ -46,7 +46,7 @@ def _examples(items: Any, flags: int) -> list[str]:
             options = _examples(av, flags)
         elif op is _c.BRANCH:
             options = [e for branch in av[1] for e in _examples(branch, flags)]
-        elif op in (_c.LITERAL, _c.NOT_LITERAL, _c.ANY, _c.IN):
+        elif op in _SINGLE_OPS:
             ch = _one_char(op, av, flags)
             if ch is None:
                 return []
@@ -59,8 +59,7 @@ def _examples(items: Any, flags: int) -> list[str]:
 
 def examples(rx: re.Pattern[str]) -> list[str]:
     """Up to LIMIT different strings that *rx* full-matches (possibly none)."""
-    try:
-        parsed = _parser.parse(rx.pattern, rx.flags)
-    except Exception:
+    parsed = _parse(rx.pattern, rx.flags)
+    if parsed is None:
         return []
     return [s for s in _examples(parsed, rx.flags | parsed.state.flags) if rx.fullmatch(s)]
