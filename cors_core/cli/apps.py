@@ -350,7 +350,7 @@ _FLASK_D = {
     "D2": "regex origins must match the whole origin, and unescaped dots are refused",
     "D3": "credentials with every origin, an http:// origin, null or a public-suffix wildcard are refused",
     "D4": "methods are compared case-sensitively (a script's 'patch' is not PATCH); methods=['*'] works",
-    "D5": "allow_headers='*' no longer covers Authorization: list it (['*', 'Authorization'])",
+    "D5": "allow_headers='*' echoes every requested header by name, Authorization included (never a literal '*')",
     "D6": "preflights get the policy's own status and headers (not Flask's default OPTIONS answer); Max-Age 0 is sent",
     "D7": "Vary: Origin is sent whenever the answer depends on the Origin, merged into one Vary field",
     "D8": "Access-Control-Allow-Private-Network is sent only on preflights that asked, never 'false'",
