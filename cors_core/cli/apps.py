@@ -21,12 +21,11 @@ from typing import Any
 
 from ..errors import ConfigProblem, PolicyError
 from ..policy import Policy
+from ..tokens import NORMALIZED_METHODS
 from ._common import UsageError
 
 #: Modules whose frames are not "where the user wrote it".
 _INTERNAL = ("cors_core", "cors_flask", "cors_django", "flask_cors", "corsheaders", "flask", "werkzeug", "django", "importlib")
-#: Methods the Fetch Standard upper-cases; others (PATCH) are compared as the script wrote them (flask-cors D4).
-_NORMALISED = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
 _REGEX_HINTS = frozenset("*\\]?$^[()")
 
 
@@ -374,7 +373,7 @@ def flask_differences(option_sets: list[dict[str, Any]], problems: list[Problem]
             found.add("D2")
         methods = o.get("methods") or []
         methods = [methods] if isinstance(methods, str) else list(methods)
-        if any(str(m).upper() not in _NORMALISED for m in methods):
+        if any(str(m).upper() not in NORMALIZED_METHODS for m in methods):  # others (PATCH) are compared as written
             found.add("D4")
         headers = o.get("allow_headers")
         if headers == "*" or (isinstance(headers, (list, tuple)) and "*" in headers):
