@@ -19,14 +19,13 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ConfigProblem, PolicyError, did_you_mean
+from ..errors import ConfigProblem, PolicyError
 from ..policy import Policy
+from ..tokens import NORMALIZED_METHODS
 from ._common import UsageError
 
 #: Modules whose frames are not "where the user wrote it".
 _INTERNAL = ("cors_core", "cors_flask", "cors_django", "flask_cors", "corsheaders", "flask", "werkzeug", "django", "importlib")
-#: Methods the Fetch Standard upper-cases; others (PATCH) are compared as the script wrote them (flask-cors D4).
-_NORMALISED = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"})
 _REGEX_HINTS = frozenset("*\\]?$^[()")
 
 
@@ -175,6 +174,8 @@ class _FlaskRecorder:
         self.installs: list[str] = []
         self.peer_installs: list[tuple[Any, dict[str, Any], str]] = []  # (app or blueprint, options, site)
         self.peer_views: list[tuple[dict[str, Any], str]] = []
+        #: cors_flask's own check of app.config keys, kept while the import runs with it silenced (reported once, at the end).
+        self.misspelt_keys: Callable[[Mapping[str, Any]], list[tuple[str, str]]] = lambda config: []
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[None]:
@@ -189,7 +190,8 @@ class _FlaskRecorder:
                 stack.enter_context(_patched(decorator.ViewCORS, "check_alone", lambda self: None))
                 stack.enter_context(_patched(decorator.ViewCORS, "check", lambda self, app: None))
                 translate = _optional("cors_flask._translate")
-                if translate is not None and hasattr(translate, "misspelt_keys"):  # reported once, by _config_key_problems
+                if translate is not None and hasattr(translate, "misspelt_keys"):  # reported once, after the import
+                    self.misspelt_keys = translate.misspelt_keys
                     stack.enter_context(_patched(translate, "misspelt_keys", lambda config: []))
             peer = _optional("flask_cors")
             if peer is not None:
@@ -267,15 +269,6 @@ def _view_site(view: Any) -> str:
     return f"{_short(code.co_filename)}:{code.co_firstlineno}" if code is not None else "?"
 
 
-def _config_key_problems(config: Mapping[str, Any], known: list[str]) -> list[Problem]:
-    out = []
-    for key in sorted(k for k in config if isinstance(k, str) and k.startswith("CORS_") and k not in known):
-        hint = did_you_mean(key, known)
-        if hint:
-            out.append(Problem(f"app.config[{key!r}]", "app.config", _shown(config[key]), f"this key is not read: {hint}", hint, "name"))
-    return out
-
-
 def check_flask(target: str) -> Report:
     """Import ``MODULE:APP`` and check every CORS configuration of the Flask app (see the module docstring)."""
     module_name, _, attr = target.partition(":")
@@ -289,8 +282,7 @@ def check_flask(target: str) -> Report:
         app = _find_app(module, attr, target)
         translate = _optional("cors_flask._translate")
         decorator = _optional("cors_flask._decorator")
-        core = _optional("cors_flask.core")
-        if translate is None or decorator is None or core is None:
+        if translate is None or decorator is None:
             raise UsageError("check --flask needs the Flask adapter (cors_flask) and Flask")
         report.checked += recorder.installs
         state = app.extensions.get("cors_flask")
@@ -320,7 +312,9 @@ def check_flask(target: str) -> Report:
             where = f"flask_cors.CORS(...) at {site}"
             report.checked.append(where)
             report.problems += _translate_peer(translate, getattr(installed_on, "config", app.config), options, where, view=False)
-        report.problems += _config_key_problems(app.config, list(core.CONFIG_OPTIONS))
+        for key, known in recorder.misspelt_keys(app.config):  # cors_flask's own check: CORS_HEADERS, far from every key, is left alone
+            name, value = f"app.config[{key!r}]", _shown(app.config[key])
+            report.problems.append(Problem(name, "app.config", value, "no such key: it would be ignored", f"did you mean {known}?", "name"))
         if recorder.peer_installs or any(hasattr(v, "_cors_core_check") for v in app.view_functions.values()):
             report.peer = "flask-cors"
             views = [v._cors_core_check[0] for v in app.view_functions.values() if hasattr(v, "_cors_core_check")]
@@ -355,7 +349,7 @@ _FLASK_D = {
     "D2": "regex origins must match the whole origin, and unescaped dots are refused",
     "D3": "credentials with every origin, an http:// origin, null or a public-suffix wildcard are refused",
     "D4": "methods are compared case-sensitively (a script's 'patch' is not PATCH); methods=['*'] works",
-    "D5": "allow_headers='*' no longer covers Authorization: list it (['*', 'Authorization'])",
+    "D5": "allow_headers='*' echoes every requested header by name, Authorization included (never a literal '*')",
     "D6": "preflights get the policy's own status and headers (not Flask's default OPTIONS answer); Max-Age 0 is sent",
     "D7": "Vary: Origin is sent whenever the answer depends on the Origin, merged into one Vary field",
     "D8": "Access-Control-Allow-Private-Network is sent only on preflights that asked, never 'false'",
@@ -379,7 +373,7 @@ def flask_differences(option_sets: list[dict[str, Any]], problems: list[Problem]
             found.add("D2")
         methods = o.get("methods") or []
         methods = [methods] if isinstance(methods, str) else list(methods)
-        if any(str(m).upper() not in _NORMALISED for m in methods):
+        if any(str(m).upper() not in NORMALIZED_METHODS for m in methods):  # others (PATCH) are compared as written
             found.add("D4")
         headers = o.get("allow_headers")
         if headers == "*" or (isinstance(headers, (list, tuple)) and "*" in headers):
@@ -419,11 +413,6 @@ def _django_problem(error: Any, where: str) -> Problem:
     """A system-check message as a problem named by the setting it is about (MIDDLEWARE for W001)."""
     name = re.search(r"CORS_[A-Z_]+", error.msg)
     return Problem(name.group() if name else where, where, "", error.msg, error.hint or "", error.id or "")
-
-
-def _known_settings(conf_module: Any) -> list[str]:
-    known = [n for n in dir(conf_module.Settings) if n.startswith("CORS_")]
-    return [*known, "CORS_ORIGIN_WHITELIST", "CORS_ORIGIN_REGEX_WHITELIST", "CORS_ORIGIN_ALLOW_ALL"]
 
 
 def _walk_patterns(patterns: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -471,13 +460,7 @@ def check_django(settings_module: str) -> Report:
         _, errors = config.load()
         report.problems += [_django_problem(e, "settings") for e in errors]
         report.problems += [_django_problem(w, "MIDDLEWARE") for w in checks.check_middleware()]
-        known = _known_settings(conf_module)
-        removed = ("CORS_MODEL", "CORS_REPLACE_HTTPS_REFERER")  # reported by the checks themselves (E012, E013)
-        for name in sorted(n for n in dir(settings) if n.startswith("CORS_") and n not in known and n not in removed):
-            hint = did_you_mean(name, known)
-            if hint:
-                value = _shown(getattr(settings, name))
-                report.problems.append(Problem(name, "settings", value, f"this setting is not read: {hint}", hint, "name"))
+        report.problems += [_django_problem(w, "settings") for w in checks.check_misspelt_settings()]  # W003
         report.checked.append(f"CORS_* settings of {settings_module}")
         if getattr(settings, "ROOT_URLCONF", None):
             try:

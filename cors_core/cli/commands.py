@@ -7,6 +7,7 @@ network error; 3 (probe) the browser allows the request but the server has a def
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from collections.abc import Sequence
@@ -23,15 +24,18 @@ from ._common import UsageError, load_policy_source, parse_header, policy_summar
 from .advice import suggest_changes
 from .env import DEFAULT_PREFIX
 
-#: The policy ``explain`` uses when no ``--policy`` file is given.
-EXAMPLE_POLICY = Policy(
-    ["https://app.example.com", "https://*.example.org"],
-    allow_methods=["PUT", "DELETE"],
-    allow_headers=["Content-Type", "Authorization"],
-    expose_headers=["X-Request-Id"],
-    allow_credentials=True,
-    max_age=600,
-)
+
+@functools.cache
+def _example_policy() -> Policy:
+    """The policy ``explain`` uses when no ``--policy`` file is given (built on first use, not at import)."""
+    return Policy(
+        ["https://app.example.com", "https://*.example.org"],
+        allow_methods=["PUT", "DELETE"],
+        allow_headers=["Content-Type", "Authorization"],
+        expose_headers=["X-Request-Id"],
+        allow_credentials=True,
+        max_age=600,
+    )
 
 
 def _decision_dict(d: Decision) -> dict[str, Any]:
@@ -48,7 +52,7 @@ def _decision_dict(d: Decision) -> dict[str, Any]:
 
 def _explain(args: argparse.Namespace) -> int:
     loaded = load_policy_source(args)
-    policy = loaded if loaded is not None else EXAMPLE_POLICY
+    policy = loaded if loaded is not None else _example_policy()
     req = BrowserRequest(
         origin=args.origin,
         method=args.method,
@@ -94,7 +98,7 @@ def _explain(args: argparse.Namespace) -> int:
         return 0 if ok else 1
     s = style_for(args)
     if loaded is None:
-        print(s.dim(f"policy: built-in example {EXAMPLE_POLICY!r}") + "\n")
+        print(s.dim(f"policy: built-in example {policy!r}") + "\n")
     for step in steps:
         verdict_text = s.ok("allowed") if step["allowed"] else s.bad("refused")
         print(f"{s.head(step['step'])}: {step['kind']}, {verdict_text} ({step['reason']})")

@@ -147,15 +147,9 @@ class RequestLog:
         return recorder
 
     def _record(self, environ: dict[str, Any], status: str, headers: list[tuple[str, str]]) -> None:
-        meta = RequestMeta(
-            environ["REQUEST_METHOD"],
-            environ.get("PATH_INFO") or "/",
-            environ.get("HTTP_ORIGIN"),
-            environ.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
-            environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
-            environ.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
-            1,
-        )
+        # As the middleware reads the request (PATH_INFO re-decoded as UTF-8), so that the same rule explains it.
+        path = importlib.import_module("cors_wsgi.environ").decoded_path(environ)  # the adapter is loaded by now (_wsgi_middleware)
+        meta = RequestMeta.from_cgi(environ, path)
         d = decide(meta, self._policy)
         query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
         cors = [[n, v] for n, v in headers if n.lower().startswith("access-control-") or n.lower() in ("vary", DEBUG_HEADER.lower())]

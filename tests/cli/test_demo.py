@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from cors_core import Policy
+from cors_core import Policy, PolicySet
+from cors_core.cli.demo import RequestLog
 
 from ._support import Demo, middleware, needs_toml, run_cli
 
@@ -76,6 +77,19 @@ def test_api_answers_through_the_middleware_and_the_log_records_why(demo: Demo) 
     log = {e["row"]: e for e in json.loads(body)}
     assert log["a"]["reason"] == "allowed" and log["a"]["status"] == 200
     assert log["b"]["reason"] == "method-not-allowed" and log["b"]["fix"] == "add 'DELETE' to allow_methods"
+
+
+def test_the_log_explains_a_non_ascii_path_by_the_rule_the_middleware_used() -> None:
+    """PATH_INFO holds the URL's UTF-8 bytes as latin-1 (PEP 3333): the log decodes it as the middleware does."""
+    policy = PolicySet({"/café/*": Policy(["https://a.example.com"])})
+    log = RequestLog(policy)
+    app = log.wrap(middleware()(lambda environ, start_response: start_response("200 OK", []) or [b""], policy))
+    path_info = "/café/1".encode().decode("latin-1")
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path_info, "QUERY_STRING": "run=u", "HTTP_ORIGIN": "https://a.example.com"}
+    list(app(environ, lambda status, headers, exc_info=None: None))
+    (entry,) = log.for_run("u")
+    assert ["Access-Control-Allow-Origin", "https://a.example.com"] in entry["headers"]  # the middleware allowed it
+    assert entry["path"] == "/café/1" and entry["reason"] == "allowed"
 
 
 def test_probe_agrees_with_every_row(demo: Demo) -> None:

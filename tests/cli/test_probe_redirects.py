@@ -24,9 +24,11 @@ class Hop:
     def __init__(self, status: str, to: str | Callable[[], str], cors: Callable[[dict[str, Any]], list[tuple[str, str]]]) -> None:
         self.status, self.to, self.cors = status, to, cors
         self.seen: list[tuple[str, str | None, str | None]] = []
+        self.cookies: list[str | None] = []
 
     def __call__(self, environ: dict[str, Any], start_response: Start) -> Iterable[bytes]:
         self.seen.append((environ["REQUEST_METHOD"], environ.get("HTTP_ORIGIN"), environ.get("HTTP_AUTHORIZATION")))
+        self.cookies.append(environ.get("HTTP_COOKIE"))
         location = self.to() if callable(self.to) else self.to
         start_response(self.status, [("Location", location), ("Content-Length", "0"), *self.cors(environ)])
         return []
@@ -103,21 +105,35 @@ def test_at_most_20_redirects() -> None:
 def test_preflight_is_sent_again_to_the_new_origin_with_origin_null() -> None:
     """§2.7 step 7: a fresh preflight goes to the redirect target; Authorization is dropped on a cross-origin hop (step 5)."""
     final = Hop("200 OK", "", echo)
-    preflights: list[str | None] = []
+    preflights: list[tuple[str | None, str | None]] = []  # (Origin, Access-Control-Request-Headers)
 
     def b_app(environ: dict[str, Any], start_response: Start) -> Iterable[bytes]:
         if environ["REQUEST_METHOD"] == "OPTIONS":
-            preflights.append(environ.get("HTTP_ORIGIN"))
-            start_response("200 OK", [*echo(environ), ("Access-Control-Allow-Methods", "PUT"), ("Content-Length", "0")])
+            preflights.append((environ.get("HTTP_ORIGIN"), environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS")))
+            allow = [("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "Authorization")]  # would let it through
+            start_response("200 OK", [*echo(environ), *allow, ("Content-Length", "0")])
             return []
         return final(environ, start_response)
 
     with serve(b_app) as b:
-        a_app = middleware()(Hop("307 Temporary Redirect", b + "/x", lambda e: []), Policy([ORIGIN], allow_methods=["PUT"]))
+        first = Hop("307 Temporary Redirect", b + "/x", lambda e: [])
+        a_app = middleware()(first, Policy([ORIGIN], allow_methods=["PUT"], allow_headers=["Authorization"]))
         with serve(a_app) as a:
-            rc, data = _probe(a + "/x", "--method", "PUT")
+            rc, data = _probe(a + "/x", "--method", "PUT", "--header", "Authorization: x")
     assert [s["step"] for s in data["steps"]] == ["preflight", "redirect", "preflight", "actual"]
-    assert preflights == ["null"] and final.seen == [("PUT", "null", None)]
+    assert first.seen == [("PUT", ORIGIN, "x")]  # the first server gets the Authorization the script set
+    assert preflights == [("null", None)] and final.seen == [("PUT", "null", None)]  # the second one neither asked for nor sent
+    assert rc == 0
+
+
+def test_the_cookie_is_not_sent_to_the_redirect_target() -> None:
+    """--cookie is the first server's cookie: a credentialed request redirected to another origin goes there without it."""
+    final = Hop("200 OK", "", lambda e: [*echo(e), ("Access-Control-Allow-Credentials", "true")])  # echoes null
+    with serve(final) as b:
+        first = Hop("302 Found", b + "/x", lambda e: [])
+        with serve(middleware()(first, Policy([ORIGIN], allow_credentials=True))) as a:
+            rc, _ = _probe(a + "/x", "--credentials", "--cookie", "sid=1")
+    assert first.cookies == ["sid=1"] and final.cookies == [None]
     assert rc == 0
 
 

@@ -17,7 +17,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "cors_core"
-ADAPTERS = ("cors_wsgi", "cors_flask", "cors_django")
+ADAPTERS = ("cors_wsgi", "cors_asgi", "cors_flask", "cors_django")
+#: Frameworks and the peer libraries, which only a command that runs an app may load (when it runs).
+FRAMEWORKS = ("flask", "werkzeug", "django", "starlette", "flask_cors", "corsheaders")
 TOOLS = "cors_core.cli"
 
 
@@ -136,11 +138,13 @@ def test_only_the_tools_that_run_an_adapter_import_one() -> None:
 
 
 def test_importing_the_engine_and_the_cli_loads_no_adapter() -> None:
+    """Every module of the tools, check --flask/--django's included: adapters and frameworks load only when a command runs."""
     code = (
-        "import sys, cors_core, cors_core.testing, cors_core.redos\n"
-        "engine = sorted(m for m in sys.modules if m.startswith(('cors_core.cli', 'cors_wsgi', 'cors_flask', 'cors_django')))\n"
-        "import cors_core.cli, cors_core.cli.probe, cors_core.cli.demo\n"
-        "tools = sorted(m for m in sys.modules if m.startswith(('cors_wsgi', 'cors_flask', 'cors_django')))\n"
+        f"import sys\noutside = {ADAPTERS + FRAMEWORKS!r}\n"
+        "import cors_core, cors_core.testing, cors_core.redos\n"
+        "engine = sorted(m for m in sys.modules if m.startswith('cors_core.cli') or m.split('.')[0] in outside)\n"
+        "import cors_core.cli, cors_core.cli.probe, cors_core.cli.demo, cors_core.cli.apps, cors_core.cli.commands\n"
+        "tools = sorted(m for m in sys.modules if m.split('.')[0] in outside)\n"
         "print(engine, tools)"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)

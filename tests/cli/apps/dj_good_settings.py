@@ -6,3 +6,4 @@ MIDDLEWARE = ["cors_django.CorsMiddleware", "django.middleware.common.CommonMidd
 ROOT_URLCONF = "dj_good_urls"
 CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
 CORS_ALLOW_CREDENTIALS = True
+CORS_HEADERS = "Content-Type"  # in many tutorials, read by no library: not reported

@@ -5,6 +5,7 @@ from flask import Blueprint, Flask
 
 app = Flask(__name__)
 app.config["CORS_ORIGINS"] = ["https://app.example.com"]
+app.config["CORS_HEADERS"] = "Content-Type"  # in many tutorials, read by no library: not reported
 CORS(app, resources={r"/api/*": {"supports_credentials": True}})
 partner = Blueprint("partner", __name__)
 CORS(partner, origins=["https://partner.example.com"])
