@@ -122,8 +122,8 @@ def policy_from_starlette(options: dict[str, Any]) -> Policy:
     o = {**STARLETTE_DEFAULTS, **options}
     problems: list[ConfigProblem] = []
     methods = _listed(o["allow_methods"])
-    if isinstance(methods, list) and "*" in methods:
-        methods = list(STARLETTE_ALL_METHODS)
+    if methods == "*" or (isinstance(methods, list) and "*" in methods):
+        methods = list(STARLETTE_ALL_METHODS)  # Starlette tests "*" in allow_methods: a bare "*" is its wildcard too
     headers, header_options = _headers(o["allow_headers"])
     kwargs: dict[str, Any] = {
         "origins": _origins(o["allow_origins"], o["allow_credentials"], problems),

@@ -252,6 +252,18 @@ def test_starlette_keywords_mean_what_they_mean_in_starlette() -> None:
     assert got.headers["access-control-expose-headers"] == "X-Total"
 
 
+@pytest.mark.parametrize("methods", ["*", ["*"]])
+def test_starlette_bare_star_methods_is_its_eight_methods(methods: Any) -> None:  # R18, R23 (revised)
+    """Starlette tests ``"*" in allow_methods``, so a bare "*" means its eight methods too, not "any method"."""
+    client = TestClient(_starlette_app(allow_origins=[ORIGIN], allow_methods=methods))
+    eight = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, QUERY"
+    ok = client.options("/", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PATCH"})
+    assert ok.status_code == 200 and ok.headers["access-control-allow-methods"] == eight
+    for custom in ("FOO", "PROPFIND"):  # refused at the method step: the allowed list, never the requested name
+        refused = client.options("/", headers={"Origin": ORIGIN, "Access-Control-Request-Method": custom})
+        assert refused.headers["access-control-allow-methods"] == eight and "access-control-max-age" not in refused.headers
+
+
 def test_starlette_star_headers_echo_authorization_too() -> None:  # Starlette's '*' covers Authorization, unlike R21's
     client = TestClient(_starlette_app(allow_origins=[ORIGIN], allow_headers=["*"]))
     r = client.options(
