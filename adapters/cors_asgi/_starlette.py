@@ -29,6 +29,8 @@ STARLETTE_DEFAULTS: dict[str, Any] = {
 STARLETTE_ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY")
 #: Request headers Starlette allows whatever ``allow_headers`` says (the CORS-safelisted ones).
 STARLETTE_SAFELISTED_HEADERS = ("Accept", "Accept-Language", "Content-Language", "Content-Type")
+#: Keywords Starlette tests with ``"*" in value`` (None is a TypeError there; expose_headers=None is not), with an example.
+_NOT_NONE = {"allow_origins": "['https://app.example.com']", "allow_methods": "['GET', 'POST']", "allow_headers": "['X-Token']"}
 #: Core option name -> the Starlette keyword a user wrote, for error messages.
 _USER_NAMES = {"origins": "allow_origins", "origin_regexes": "allow_origin_regex"}
 
@@ -99,8 +101,9 @@ def _headers(value: Any) -> tuple[Any, dict[str, Any]]:
         return items, {"echo_request_headers": False}
     names = {**{h.lower(): h for h in STARLETTE_SAFELISTED_HEADERS}, **{h.lower(): h for h in items if isinstance(h, str)}}
     others = [h for h in items if not isinstance(h, str)]  # left for the core to refuse with its message
-    # Starlette sends the sorted list of allowed names, whatever was requested.
-    return sorted(names.values(), key=str.lower) + others, {"echo_request_headers": False}
+    # Starlette sends the sorted list of allowed names, whatever was requested: sorted() as it is, so
+    # upper-case names come before lower-case ones ('X-Token, authorization'), as in Starlette's answer.
+    return sorted(names.values()) + others, {"echo_request_headers": False}
 
 
 def _user_problem(problem: ConfigProblem) -> ConfigProblem:
@@ -119,6 +122,13 @@ def policy_from_starlette(options: dict[str, Any]) -> Policy:
     unknown = sorted(set(options) - set(STARLETTE_DEFAULTS))
     if unknown:
         raise TypeError(f"unknown CORSMiddleware keyword(s) {', '.join(unknown)}; Starlette's are {', '.join(STARLETTE_DEFAULTS)}")
+    refused_none = [name for name in _NOT_NONE if name in options and options[name] is None]
+    if refused_none:
+        raise TypeError(
+            f"{', '.join(f'{name}=None' for name in refused_none)}: Starlette refuses None there too (TypeError); "
+            f"pass a list, e.g. {', '.join(f'{name}={_NOT_NONE[name]}' for name in refused_none)}, "
+            "or leave the keyword out for Starlette's default"
+        )
     o = {**STARLETTE_DEFAULTS, **options}
     problems: list[ConfigProblem] = []
     methods = _listed(o["allow_methods"])

@@ -10,6 +10,8 @@ import pytest
 from cors_asgi import CORSMiddleware
 from fastapi import FastAPI
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware as StarletteCORSMiddleware
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
@@ -262,6 +264,22 @@ def test_starlette_bare_star_methods_is_its_eight_methods(methods: Any) -> None:
     for custom in ("FOO", "PROPFIND"):  # refused at the method step: the allowed list, never the requested name
         refused = client.options("/", headers={"Origin": ORIGIN, "Access-Control-Request-Method": custom})
         assert refused.headers["access-control-allow-methods"] == eight and "access-control-max-age" not in refused.headers
+
+
+def test_starlette_allow_headers_are_listed_in_starlettes_order() -> None:  # R21; guide: allow_headers "listed the same way"
+    """Starlette sends sorted() names, upper case before lower case: 'X-Token' before 'authorization'."""
+    client = TestClient(_starlette_app(allow_origins=[ORIGIN], allow_headers=["authorization", "X-Token"]))
+    r = client.options("/", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "GET"})
+    assert r.headers["access-control-allow-headers"] == "Accept, Accept-Language, Content-Language, Content-Type, X-Token, authorization"
+
+
+@pytest.mark.parametrize("keyword", ["allow_origins", "allow_methods", "allow_headers"])
+def test_starlette_none_is_a_type_error_as_in_starlette(keyword: str) -> None:  # guide: refused configurations
+    options: dict[str, Any] = {"allow_origins": [ORIGIN], keyword: None}
+    with pytest.raises(TypeError):  # Starlette's own: "*" in None
+        TestClient(Starlette(middleware=[Middleware(StarletteCORSMiddleware, **options)])).get("/")
+    with pytest.raises(TypeError, match=f"{keyword}=None: Starlette refuses None there too"):
+        TestClient(_starlette_app(**options)).get("/")
 
 
 def test_starlette_star_headers_echo_authorization_too() -> None:  # Starlette's '*' covers Authorization, unlike R21's
