@@ -3,8 +3,9 @@
 Meanings are translated, not spellings (docs/migrating-from-starlette.md): Starlette always allows
 the four CORS-safelisted request headers, reads ``allow_methods=["*"]`` as its list of eight methods,
 echoes any requested header for ``allow_headers=["*"]`` (Authorization included), full-matches
-``allow_origin_regex`` and answers preflights with 200 (400 when refused). Every problem is raised
-together, as one :class:`cors_core.PolicyError` naming Starlette's keywords.
+``allow_origin_regex`` and answers preflights with 200 (400 when the origin is refused; an allowed
+origin whose method or header is refused gets 200 and the allowed lists, R23 revised, difference D15).
+Every problem is raised together, as one :class:`cors_core.PolicyError` naming Starlette's keywords.
 """
 
 from __future__ import annotations

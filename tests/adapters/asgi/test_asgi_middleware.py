@@ -266,6 +266,20 @@ def test_starlette_bare_star_methods_is_its_eight_methods(methods: Any) -> None:
         assert refused.headers["access-control-allow-methods"] == eight and "access-control-max-age" not in refused.headers
 
 
+def test_starlette_keywords_refused_method_or_header_of_an_allowed_origin_get_200_and_the_lists() -> None:  # D15, R23 (revised)
+    """Starlette answers 400; here the console names the method or header, and 400 stays for a refused origin (D7)."""
+    client = TestClient(_starlette_app(allow_origins=[ORIGIN], allow_methods=["GET", "PUT"], allow_headers=["X-Token"]))
+    unlisted_header = {"Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "x-other"}
+    for asked in ({"Access-Control-Request-Method": "PATCH"}, unlisted_header):
+        r = client.options("/", headers={"Origin": ORIGIN, **asked})
+        assert r.status_code == 200 and r.headers["access-control-allow-origin"] == ORIGIN
+        assert r.headers["access-control-allow-methods"] == "GET, PUT"
+        assert r.headers["access-control-allow-headers"] == "Accept, Accept-Language, Content-Language, Content-Type, X-Token"
+        assert "access-control-max-age" not in r.headers
+    refused = client.options("/", headers={"Origin": OTHER, "Access-Control-Request-Method": "PATCH"})
+    assert refused.status_code == 400 and not [n for n in refused.headers if n.startswith("access-control-")]
+
+
 def test_starlette_allow_headers_are_listed_in_starlettes_order() -> None:  # R21; guide: allow_headers "listed the same way"
     """Starlette sends sorted() names, upper case before lower case: 'X-Token' before 'authorization'."""
     client = TestClient(_starlette_app(allow_origins=[ORIGIN], allow_headers=["authorization", "X-Token"]))
