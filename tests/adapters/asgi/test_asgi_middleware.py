@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import warnings
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocket
 
-from cors_core import Policy, PolicyError, PolicySet, RequestMeta, decide
+from cors_core import Policy, PolicyError, PolicySet, RequestMeta, UninspectableOriginCheck, decide
 
 ORIGIN = "https://app.example"
 OTHER = "https://evil.example"
@@ -445,6 +446,23 @@ def test_async_origin_check_failure_refuses_and_cacheable_results_are_kept() -> 
         sent = asyncio.run(call(middleware, http_scope(path="/api/x", headers=[(b"origin", origin.encode())])))
         assert (b"access-control-allow-origin" in header_map(sent[0])) is ("fail" not in origin)
     assert calls == ["https://ok.example", "https://fail.example"]
+
+
+def test_credentialed_async_origin_check_warns_once_naming_the_users_check() -> None:  # R15: the check is the user's to vet
+    """The Policy warns about the uninspectable check; the middleware's stand-in for it must not warn again."""
+
+    async def check(origin: str) -> bool:
+        return origin == OTHER
+
+    with pytest.warns(UninspectableOriginCheck, match="origin_check='.*check'"):
+        policy = Policy([ORIGIN], origin_check=check, allow_credentials=True)
+    app = Starlette(routes=[Route("/", lambda request: PlainTextResponse("home"))])
+    app.add_middleware(CORSMiddleware, policy=policy, report_only=policy)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = TestClient(app).get("/", headers={"Origin": OTHER})
+    assert r.headers["access-control-allow-origin"] == OTHER and r.headers["access-control-allow-credentials"] == "true"
+    assert [w.message for w in caught if issubclass(w.category, UninspectableOriginCheck)] == []
 
 
 def test_sync_origin_check_runs_inline() -> None:
