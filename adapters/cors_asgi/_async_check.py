@@ -10,11 +10,12 @@ sees exactly the origins it would see in a synchronous policy, and nothing block
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any, cast
 
-from cors_core import Policy, PolicySet
+from cors_core import Policy, PolicySet, UninspectableOriginCheck
 
 #: Per request: [origin asked about, awaited answer or None, the stand-in that asked].
 _SLOT: ContextVar[list[Any] | None] = ContextVar("cors_asgi_origin_check", default=None)
@@ -69,14 +70,15 @@ def with_stand_ins(policy: Policy | PolicySet) -> Policy | PolicySet | None:
     def swap(p: Policy) -> Policy:
         if id(p) not in swapped:
             check = p.origin_check
-            swapped[id(p)] = (
-                p.replace(
-                    origin_check=StandIn(cast(Callable[[str], Awaitable[object]], check), p.origin_check_cacheable),
-                    origin_check_cacheable=False,
-                )
-                if check is not None and is_async_check(check)
-                else p
-            )
+            if check is not None and is_async_check(check):
+                with warnings.catch_warnings():  # the user's own Policy warned already, naming their check, not the stand-in
+                    warnings.simplefilter("ignore", UninspectableOriginCheck)
+                    swapped[id(p)] = p.replace(
+                        origin_check=StandIn(cast(Callable[[str], Awaitable[object]], check), p.origin_check_cacheable),
+                        origin_check_cacheable=False,
+                    )
+            else:
+                swapped[id(p)] = p
         return swapped[id(p)]
 
     if isinstance(policy, Policy):

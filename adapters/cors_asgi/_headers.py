@@ -6,7 +6,7 @@ The merging itself is the core's (``cors_core.merge_vary``), as in every adapter
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -76,13 +76,11 @@ class Encoder:
         return encoded
 
 
-def with_cors(headers: Iterable[tuple[bytes, bytes]], ours: tuple[tuple[bytes, bytes], ...], decision: Decision) -> RawHeaders:
-    """A new header list: *headers* without app-set CORS fields, plus *ours*, with one merged Vary.
+def with_cors(headers: Sequence[tuple[bytes, bytes]], ours: tuple[tuple[bytes, bytes], ...], decision: Decision) -> RawHeaders:
+    """A new header list: *headers* (a list or tuple: it is read twice) without app-set CORS fields, plus *ours*, with one merged Vary.
 
     The application's list is never mutated (a Starlette ``Response`` sends its own ``raw_headers``).
     """
-    if not isinstance(headers, (list, tuple)):
-        headers = list(headers)
     untouched = _untouched
     for name, _ in headers:
         if name not in untouched:

@@ -3,13 +3,13 @@
 Meanings are translated, not spellings (docs/migrating-from-starlette.md): Starlette always allows
 the four CORS-safelisted request headers, reads ``allow_methods=["*"]`` as its list of eight methods,
 echoes any requested header for ``allow_headers=["*"]`` (Authorization included), full-matches
-``allow_origin_regex`` and answers preflights with 200 (400 when refused). Every problem is raised
-together, as one :class:`cors_core.PolicyError` naming Starlette's keywords.
+``allow_origin_regex`` and answers preflights with 200 (400 when the origin is refused; an allowed
+origin whose method or header is refused gets 200 and the allowed lists, R23 revised, difference D15).
+Every problem is raised together, as one :class:`cors_core.PolicyError` naming Starlette's keywords.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from cors_core import ConfigProblem, InsecureConfiguration, InvalidOrigin, Policy, PolicyError
@@ -29,6 +29,8 @@ STARLETTE_DEFAULTS: dict[str, Any] = {
 STARLETTE_ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY")
 #: Request headers Starlette allows whatever ``allow_headers`` says (the CORS-safelisted ones).
 STARLETTE_SAFELISTED_HEADERS = ("Accept", "Accept-Language", "Content-Language", "Content-Type")
+#: Keywords Starlette tests with ``"*" in value`` (None is a TypeError there; expose_headers=None is not), with an example.
+_NOT_NONE = {"allow_origins": "['https://app.example.com']", "allow_methods": "['GET', 'POST']", "allow_headers": "['X-Token']"}
 #: Core option name -> the Starlette keyword a user wrote, for error messages.
 _USER_NAMES = {"origins": "allow_origins", "origin_regexes": "allow_origin_regex"}
 
@@ -73,23 +75,6 @@ def _origins(value: Any, credentials: Any, problems: list[ConfigProblem]) -> Any
     return items
 
 
-def _regex(value: Any, problems: list[ConfigProblem]) -> list[re.Pattern[str]]:
-    if value is None:
-        return []
-    if isinstance(value, re.Pattern):
-        return [value]
-    if not isinstance(value, str):
-        problems.append(
-            InvalidOrigin("allow_origin_regex", value, "it must be a regular expression string", "write e.g. r'https://.*\\.example\\.com'")
-        )
-        return []
-    try:
-        return [re.compile(value)]  # case-sensitive and full-matched, as in Starlette
-    except re.error as exc:
-        problems.append(InvalidOrigin("allow_origin_regex", value, f"it does not compile ({exc})", "fix the regular expression"))
-        return []
-
-
 def _headers(value: Any) -> tuple[Any, dict[str, Any]]:
     items = _listed(value)
     if items == "*" or (isinstance(items, list) and "*" in items):
@@ -99,8 +84,9 @@ def _headers(value: Any) -> tuple[Any, dict[str, Any]]:
         return items, {"echo_request_headers": False}
     names = {**{h.lower(): h for h in STARLETTE_SAFELISTED_HEADERS}, **{h.lower(): h for h in items if isinstance(h, str)}}
     others = [h for h in items if not isinstance(h, str)]  # left for the core to refuse with its message
-    # Starlette sends the sorted list of allowed names, whatever was requested.
-    return sorted(names.values(), key=str.lower) + others, {"echo_request_headers": False}
+    # Starlette sends the sorted list of allowed names, whatever was requested: sorted() as it is, so
+    # upper-case names come before lower-case ones ('X-Token, authorization'), as in Starlette's answer.
+    return sorted(names.values()) + others, {"echo_request_headers": False}
 
 
 def _user_problem(problem: ConfigProblem) -> ConfigProblem:
@@ -119,15 +105,23 @@ def policy_from_starlette(options: dict[str, Any]) -> Policy:
     unknown = sorted(set(options) - set(STARLETTE_DEFAULTS))
     if unknown:
         raise TypeError(f"unknown CORSMiddleware keyword(s) {', '.join(unknown)}; Starlette's are {', '.join(STARLETTE_DEFAULTS)}")
+    refused_none = [name for name in _NOT_NONE if name in options and options[name] is None]
+    if refused_none:
+        raise TypeError(
+            f"{', '.join(f'{name}=None' for name in refused_none)}: Starlette refuses None there too (TypeError); "
+            f"pass a list, e.g. {', '.join(f'{name}={_NOT_NONE[name]}' for name in refused_none)}, "
+            "or leave the keyword out for Starlette's default"
+        )
     o = {**STARLETTE_DEFAULTS, **options}
     problems: list[ConfigProblem] = []
     methods = _listed(o["allow_methods"])
-    if isinstance(methods, list) and "*" in methods:
-        methods = list(STARLETTE_ALL_METHODS)
+    if methods == "*" or (isinstance(methods, list) and "*" in methods):
+        methods = list(STARLETTE_ALL_METHODS)  # Starlette tests "*" in allow_methods: a bare "*" is its wildcard too
     headers, header_options = _headers(o["allow_headers"])
     kwargs: dict[str, Any] = {
         "origins": _origins(o["allow_origins"], o["allow_credentials"], problems),
-        "origin_regexes": _regex(o["allow_origin_regex"], problems),
+        # The core checks it (type, compiles, unescaped '.', ReDoS); its problems are renamed to allow_origin_regex.
+        "origin_regexes": [] if o["allow_origin_regex"] is None else [o["allow_origin_regex"]],
         "allow_methods": methods,
         "allow_headers": headers,
         **header_options,

@@ -157,27 +157,18 @@ class CORSMiddleware:
             else:
                 path = route_path(scope) if self._scoped else scope["path"]
                 meta = _new_meta(RequestMeta, (method, path, origin.decode("latin-1") if count else None, None, None, None, count or None))
-                decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta, self._decide_policy)
-                if self._candidate is not None:
-                    await self._compare(meta, decision)
+                decision = await self._decide_and_log(meta)
                 if decision.kind is _OUT_OF_SCOPE:
                     await self.app(scope, receive, send)
                     return
                 ours = self._encode(decision)
-                if not decision.allowed and decision.kind is not _NOT_CORS and _log_on(REFUSAL_LEVEL):
-                    LOG.refused(decision, policy_label(self.policy, path, _LABEL))
         else:
-            path = route_path(scope) if self._scoped else scope["path"]
-            meta = request_meta(scope["headers"], method, path)
-            decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta, self._decide_policy)
-            if self._candidate is not None:
-                await self._compare(meta, decision)
+            meta = request_meta(scope["headers"], method, route_path(scope) if self._scoped else scope["path"])
+            decision = await self._decide_and_log(meta)
             kind = decision.kind
             if kind is _OUT_OF_SCOPE:
                 await self.app(scope, receive, send)
                 return
-            if not decision.allowed and kind is not _NOT_CORS and _log_on(REFUSAL_LEVEL):
-                LOG.refused(decision, policy_label(self.policy, path, _LABEL))
             ours = self._encode(decision)
             if kind is _PREFLIGHT:
                 status = decision.status or 200  # always set for a preflight; 200 is the default preflight_status
@@ -217,6 +208,22 @@ class CORSMiddleware:
         if len(self._answers) < EXACT_ANSWERS_KEPT:
             self._answers[origin] = (decision, ours)
 
+    async def _decide(self, meta: RequestMeta) -> Decision:
+        """decide() under the policy, awaiting its async origin_check if it has one."""
+        if self._decide_policy is None:
+            return decide(meta, self.policy)
+        return await self._decide_async(meta, self._decide_policy)
+
+    async def _decide_and_log(self, meta: RequestMeta) -> Decision:
+        """The slow paths' decision: compared with the report-only candidate, and logged if it refuses a CORS request."""
+        decision = await self._decide(meta)
+        if self._candidate is not None:
+            await self._compare(meta, decision)
+        kind = decision.kind
+        if not decision.allowed and kind is not _NOT_CORS and kind is not _OUT_OF_SCOPE and _log_on(REFUSAL_LEVEL):
+            LOG.refused(decision, policy_label(self.policy, meta.path, _LABEL))
+        return decision
+
     async def _decide_async(self, meta: Any, policy: Policy | PolicySet) -> Decision:
         """decide() under a policy with an async origin_check: await the check only if the core asks for it."""
         slot, token = open_slot()
@@ -250,7 +257,7 @@ class CORSMiddleware:
         path = route_path(scope) if self._scoped else scope.get("path") or "/"
         meta = request_meta(scope["headers"], "GET", path)
         if meta.origin is not None:
-            decision = decide(meta, self.policy) if self._decide_policy is None else await self._decide_async(meta, self._decide_policy)
+            decision = await self._decide(meta)
             if decision.kind is not _OUT_OF_SCOPE and not decision.allowed:
                 if _log_on(REFUSAL_LEVEL):
                     LOG.refused(decision, policy_label(self.policy, path, f"{_LABEL} (WebSocket)"))

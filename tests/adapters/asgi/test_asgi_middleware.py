@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import re
+import warnings
 from typing import Any
 
 import pytest
 from cors_asgi import CORSMiddleware
+from cors_asgi._scope import route_path
 from fastapi import FastAPI
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware as StarletteCORSMiddleware
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocket
 
-from cors_core import Policy, PolicyError, PolicySet, RequestMeta, decide
+from cors_core import Policy, PolicyError, PolicySet, RequestMeta, UninspectableOriginCheck, decide
 
 ORIGIN = "https://app.example"
 OTHER = "https://evil.example"
@@ -25,9 +29,12 @@ PREFLIGHT_VARY = "Origin, Access-Control-Request-Method, Access-Control-Request-
 Message = dict[str, Any]
 
 
-async def call(app: Any, scope: dict[str, Any], messages: list[Message] | None = None) -> list[Message]:
-    """Run *app* on one scope with a recording send; *messages* are what receive() returns, in order."""
-    sent: list[Message] = []
+async def call(app: Any, scope: dict[str, Any], messages: list[Message] | None = None, sent: list[Message] | None = None) -> list[Message]:
+    """Run *app* on one scope with a recording send; *messages* are what receive() returns, in order.
+
+    Pass *sent* to keep what was sent when *app* raises.
+    """
+    sent = [] if sent is None else sent
     inbox = list(messages or [{"type": "http.request", "body": b"", "more_body": False}])
 
     async def receive() -> Message:
@@ -85,8 +92,6 @@ def test_preflight_is_answered_before_the_app() -> None:  # R16, R17, decision #
     assert headers[b"access-control-max-age"] == [b"60"]
     assert headers[b"vary"] == [PREFLIGHT_VARY.encode()]
     assert headers.get(b"content-length") == (None if start["status"] == 204 else [b"0"])
-    two_hundred = asyncio.run(call(CORSMiddleware(app, POLICY.replace(preflight_status=200)), scope))
-    assert two_hundred[0]["status"] == 200 and header_map(two_hundred[0])[b"content-length"] == [b"0"]
     no_content = asyncio.run(call(CORSMiddleware(app, POLICY.replace(preflight_status=204)), scope))
     assert no_content[0]["status"] == 204 and b"content-length" not in header_map(no_content[0])  # RFC 9110 8.6
 
@@ -164,6 +169,31 @@ def test_policy_set_scopes_by_path_below_root_path() -> None:
     assert b"access-control-allow-origin" not in header_map(outside[0]) and b"vary" not in header_map(outside[0])
 
 
+@pytest.mark.parametrize(
+    ("scope", "routed"),
+    [
+        ({"path": "/mount/api/x", "root_path": "/mount"}, "/api/x"),
+        ({"path": "/mount", "root_path": "/mount"}, "/"),
+        ({"path": "/mountain", "root_path": "/mount"}, "/mountain"),  # not a segment of /mount: kept whole
+        ({"path": "/api/x", "root_path": "/mount"}, "/api/x"),  # a server whose path leaves root_path out
+        ({"path": "/api/x", "root_path": ""}, "/api/x"),
+        ({"path": "/api/x"}, "/api/x"),  # no root_path key at all
+        ({"path": ""}, "/"),
+    ],
+)
+def test_route_path_strips_root_path_only_at_a_segment_boundary(scope: dict[str, Any], routed: str) -> None:
+    assert route_path(scope) == routed
+
+
+def test_policy_set_sees_mountain_under_root_path_mount_whole() -> None:
+    policy = PolicySet({"/mountain/*": POLICY})
+    origin = [(b"origin", ORIGIN.encode())]
+    without_root = {k: v for k, v in http_scope(path="/mountain/x", headers=origin).items() if k != "root_path"}
+    for scope in (http_scope(path="/mountain/x", root_path="/mount", headers=origin), without_root):
+        sent = asyncio.run(call(CORSMiddleware(RecordingApp(), policy), scope))
+        assert header_map(sent[0])[b"access-control-allow-origin"] == [ORIGIN.encode()]
+
+
 class Boom(RuntimeError):
     pass
 
@@ -173,18 +203,8 @@ def test_exception_before_start_gives_a_500_with_cors_and_is_reraised() -> None:
         raise Boom("broken")
 
     sent: list[Message] = []
-
-    async def run() -> None:
-        async def send(message: Message) -> None:
-            sent.append(message)
-
-        async def receive() -> Message:
-            return {"type": "http.request"}
-
-        await CORSMiddleware(failing, POLICY)(http_scope(headers=[(b"origin", ORIGIN.encode())]), receive, send)
-
     with pytest.raises(Boom):
-        asyncio.run(run())
+        asyncio.run(call(CORSMiddleware(failing, POLICY), http_scope(headers=[(b"origin", ORIGIN.encode())]), sent=sent))
     assert sent[0]["status"] == 500
     headers = header_map(sent[0])
     assert headers[b"access-control-allow-origin"] == [ORIGIN.encode()] and headers[b"vary"] == [b"Origin"]
@@ -197,18 +217,8 @@ def test_exception_after_start_is_only_reraised() -> None:
         raise Boom("mid-stream")
 
     sent: list[Message] = []
-
-    async def collect() -> None:
-        async def send(message: Message) -> None:
-            sent.append(message)
-
-        async def receive() -> Message:
-            return {"type": "http.request"}
-
-        await CORSMiddleware(half, POLICY)(http_scope(headers=[(b"origin", ORIGIN.encode())]), receive, send)
-
     with pytest.raises(Boom):
-        asyncio.run(collect())
+        asyncio.run(call(CORSMiddleware(half, POLICY), http_scope(headers=[(b"origin", ORIGIN.encode())]), sent=sent))
     assert [m["type"] for m in sent] == ["http.response.start"]  # no second start
 
 
@@ -250,6 +260,48 @@ def test_starlette_keywords_mean_what_they_mean_in_starlette() -> None:
     got = client.get("/", headers={"Origin": ORIGIN})
     assert got.headers["access-control-allow-origin"] == ORIGIN and got.headers["vary"] == "Accept-Encoding, Origin"
     assert got.headers["access-control-expose-headers"] == "X-Total"
+
+
+@pytest.mark.parametrize("methods", ["*", ["*"]])
+def test_starlette_bare_star_methods_is_its_eight_methods(methods: Any) -> None:  # R18, R23 (revised)
+    """Starlette tests ``"*" in allow_methods``, so a bare "*" means its eight methods too, not "any method"."""
+    client = TestClient(_starlette_app(allow_origins=[ORIGIN], allow_methods=methods))
+    eight = "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, QUERY"
+    ok = client.options("/", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "PATCH"})
+    assert ok.status_code == 200 and ok.headers["access-control-allow-methods"] == eight
+    for custom in ("FOO", "PROPFIND"):  # refused at the method step: the allowed list, never the requested name
+        refused = client.options("/", headers={"Origin": ORIGIN, "Access-Control-Request-Method": custom})
+        assert refused.headers["access-control-allow-methods"] == eight and "access-control-max-age" not in refused.headers
+
+
+def test_starlette_keywords_refused_method_or_header_of_an_allowed_origin_get_200_and_the_lists() -> None:  # D15, R23 (revised)
+    """Starlette answers 400; here the console names the method or header, and 400 stays for a refused origin (D7)."""
+    client = TestClient(_starlette_app(allow_origins=[ORIGIN], allow_methods=["GET", "PUT"], allow_headers=["X-Token"]))
+    unlisted_header = {"Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "x-other"}
+    for asked in ({"Access-Control-Request-Method": "PATCH"}, unlisted_header):
+        r = client.options("/", headers={"Origin": ORIGIN, **asked})
+        assert r.status_code == 200 and r.headers["access-control-allow-origin"] == ORIGIN
+        assert r.headers["access-control-allow-methods"] == "GET, PUT"
+        assert r.headers["access-control-allow-headers"] == "Accept, Accept-Language, Content-Language, Content-Type, X-Token"
+        assert "access-control-max-age" not in r.headers
+    refused = client.options("/", headers={"Origin": OTHER, "Access-Control-Request-Method": "PATCH"})
+    assert refused.status_code == 400 and not [n for n in refused.headers if n.startswith("access-control-")]
+
+
+def test_starlette_allow_headers_are_listed_in_starlettes_order() -> None:  # R21; guide: allow_headers "listed the same way"
+    """Starlette sends sorted() names, upper case before lower case: 'X-Token' before 'authorization'."""
+    client = TestClient(_starlette_app(allow_origins=[ORIGIN], allow_headers=["authorization", "X-Token"]))
+    r = client.options("/", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "GET"})
+    assert r.headers["access-control-allow-headers"] == "Accept, Accept-Language, Content-Language, Content-Type, X-Token, authorization"
+
+
+@pytest.mark.parametrize("keyword", ["allow_origins", "allow_methods", "allow_headers"])
+def test_starlette_none_is_a_type_error_as_in_starlette(keyword: str) -> None:  # guide: refused configurations
+    options: dict[str, Any] = {"allow_origins": [ORIGIN], keyword: None}
+    with pytest.raises(TypeError):  # Starlette's own: "*" in None
+        TestClient(Starlette(middleware=[Middleware(StarletteCORSMiddleware, **options)])).get("/")
+    with pytest.raises(TypeError, match=f"{keyword}=None: Starlette refuses None there too"):
+        TestClient(_starlette_app(**options)).get("/")
 
 
 def test_starlette_star_headers_echo_authorization_too() -> None:  # Starlette's '*' covers Authorization, unlike R21's
@@ -401,6 +453,23 @@ def test_async_origin_check_failure_refuses_and_cacheable_results_are_kept() -> 
         sent = asyncio.run(call(middleware, http_scope(path="/api/x", headers=[(b"origin", origin.encode())])))
         assert (b"access-control-allow-origin" in header_map(sent[0])) is ("fail" not in origin)
     assert calls == ["https://ok.example", "https://fail.example"]
+
+
+def test_credentialed_async_origin_check_warns_once_naming_the_users_check() -> None:  # R15: the check is the user's to vet
+    """The Policy warns about the uninspectable check; the middleware's stand-in for it must not warn again."""
+
+    async def check(origin: str) -> bool:
+        return origin == OTHER
+
+    with pytest.warns(UninspectableOriginCheck, match="origin_check='.*check'"):
+        policy = Policy([ORIGIN], origin_check=check, allow_credentials=True)
+    app = Starlette(routes=[Route("/", lambda request: PlainTextResponse("home"))])
+    app.add_middleware(CORSMiddleware, policy=policy, report_only=policy)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = TestClient(app).get("/", headers={"Origin": OTHER})
+    assert r.headers["access-control-allow-origin"] == OTHER and r.headers["access-control-allow-credentials"] == "true"
+    assert [w.message for w in caught if issubclass(w.category, UninspectableOriginCheck)] == []
 
 
 def test_sync_origin_check_runs_inline() -> None:
