@@ -13,11 +13,22 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Warning
 
 from ._config import SETTINGS_BESIDE_POLICY, load
+from .conf import Settings
 
 _OURS = ("cors_django.CorsMiddleware", "cors_django.CORSMiddleware", "cors_django.middleware.CorsMiddleware")
 
-#: Every CORS_* setting read here: django-cors-headers' names, their old aliases, the removed ones it reports, ours.
-KNOWN_SETTINGS = (*SETTINGS_BESIDE_POLICY, "CORS_MODEL", "CORS_REPLACE_HTTPS_REFERER", "CORS_POLICY")
+#: Every CORS_* setting read here: each one ``conf.Settings`` reads (django-cors-headers' names and ours), the old
+#: aliases (in SETTINGS_BESIDE_POLICY), and the removed ones that are reported as E012/E013.
+KNOWN_SETTINGS = tuple(
+    dict.fromkeys(
+        [
+            *(name for name in vars(Settings) if name.startswith("CORS_")),
+            *SETTINGS_BESIDE_POLICY,
+            "CORS_MODEL",
+            "CORS_REPLACE_HTTPS_REFERER",
+        ]
+    )
+)
 
 
 def check_settings(**kwargs: Any) -> list[CheckMessage]:
