@@ -6,7 +6,6 @@ The table is in docs/django.md.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from django.conf import settings
@@ -108,6 +107,8 @@ def check_misspelt_settings(**kwargs: Any) -> list[CheckMessage]:
 
     A warning, not an error: other apps may own other CORS_* names; only names close to ours are reported.
     """
+    import difflib  # only for a check run, never at start-up
+
     found = []
     for name in dir(settings):
         if name.startswith("CORS_") and name not in KNOWN_SETTINGS:

@@ -6,7 +6,6 @@ as one :class:`cors_core.PolicyError`, with flask-cors option names in the messa
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 import warnings
@@ -84,6 +83,8 @@ def misspelt_keys(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     found = []
     for key in config:
         if isinstance(key, str) and key.startswith("CORS_") and key not in CONFIG_OPTIONS:
+            import difflib  # only once a CORS_* key flask-cors does not read turns up
+
             close = [_OTHER_LIBRARY_NAMES[key]] if key in _OTHER_LIBRARY_NAMES else []
             close = close or difflib.get_close_matches(key, CONFIG_OPTIONS, n=1, cutoff=0.85)
             if close:
