@@ -387,6 +387,26 @@ def test_decorator_wins_over_extension_and_runs_before_auth() -> None:
     assert client.delete("/special", headers=token()).headers[ACAO] == ORIGIN  # its 405 follows its own policy
 
 
+def test_decorated_view_under_cors_app_leaves_the_headers_to_the_layer() -> None:
+    """With CORS(app), the layer decides a @cross_origin view's requests once and applies the headers (R11: one ACAO)."""
+    from cors_flask._decorator import ENVIRON_KEY
+
+    app = Flask("layer-decides")
+    seen: list[bool] = []
+
+    @app.route("/d")
+    @cross_origin(origins=[ORIGIN])
+    def d() -> str:
+        seen.append(ENVIRON_KEY in request.environ)
+        return "d"
+
+    CORS(app, origins=[OTHER])
+    for headers in ({"Origin": ORIGIN}, {"Origin": OTHER}, {}):
+        resp = app.test_client().get("/d", headers=headers)
+        assert resp.headers.getlist(ACAO) == ([ORIGIN] if headers.get("Origin") == ORIGIN else [])
+    assert seen == [True, True, True]
+
+
 def test_decorator_automatic_options_false_leaves_options_to_flask() -> None:
     app = Flask("no-auto")
 
