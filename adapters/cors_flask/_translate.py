@@ -387,7 +387,8 @@ def policy_set_from_options(config: Mapping[str, Any] | None, *layers: Mapping[s
 
 def _warn_fall_through(rules: list[tuple[str | re.Pattern[str], Policy]], written: dict[int, Any], policy_set: PolicySet) -> None:
     """Warn where flask-cors's prefix match (re.match) applied a regex resource to deeper paths that, full-matched
-    here, fall through to another resource (``r'/api/v[0-9]+/'`` strict, ``r'/*'`` open: ``/api/v1/users``)."""
+    here, fall through to another resource (``r'/api/v[0-9]+/'`` strict, ``r'/*'`` open: ``/api/v1/users``) or to
+    none at all (the same regex alone: ``/api/v1/users`` gets no CORS headers)."""
     for key, policy in rules:
         if not isinstance(key, re.Pattern):
             continue
@@ -396,13 +397,14 @@ def _warn_fall_through(rules: list[tuple[str | re.Pattern[str], Policy]], writte
             if not key.match(deeper) or key.fullmatch(deeper):
                 continue
             caught = policy_set.policy_for(deeper)
-            if caught is None or caught is policy:
+            if caught is policy:
                 continue
             mine = written[id(policy)]
+            where = "no resource (no CORS headers)" if caught is None else f"resource {written.get(id(caught), '?')!r}"
             warnings.warn(
                 ResourceFallThroughWarning(
-                    f"resource {mine!r} is full-matched by cors_flask, so {deeper} falls through to resource "
-                    f"{written.get(id(caught), '?')!r}; flask-cors matched it as a prefix and applied {mine!r}. "
+                    f"resource {mine!r} is full-matched by cors_flask, so {deeper} falls through to {where}; "
+                    f"flask-cors matched it as a prefix and applied {mine!r}. "
                     f"If deeper paths belong to it, write {mine.rstrip('$') + '.*'!r}."
                 ),
                 stacklevel=_caller_level(),
