@@ -92,6 +92,24 @@ def misspelt_keys(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+def misspelt_error(config: Mapping[str, Any]) -> PolicyError | None:
+    """The PolicyError that names every misspelt ``CORS_*`` key of *config* (see misspelt_keys), or None."""
+    misspelt = misspelt_keys(config)
+    if not misspelt:
+        return None
+    return PolicyError(
+        [
+            InvalidValue(f"app.config[{key!r}]", config[key], "no such key: it would be ignored", f"did you mean {known}?")
+            for key, known in misspelt
+        ]
+    )
+
+
+def read_keys(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the ``CORS_*`` keys of *config* that flask-cors reads: what it goes by when a key is misspelt."""
+    return {key: config[key] for key in CONFIG_OPTIONS if key in config}
+
+
 def config_options(config: Mapping[str, Any] | None) -> dict[str, Any]:
     """The options set through ``CORS_*`` keys of an app config (keys whose value is None are unset).
 
@@ -99,14 +117,9 @@ def config_options(config: Mapping[str, Any] | None) -> dict[str, Any]:
     """
     if not config:
         return {}
-    misspelt = misspelt_keys(config)
-    if misspelt:
-        raise PolicyError(
-            [
-                InvalidValue(f"app.config[{key!r}]", config[key], "no such key: it would be ignored", f"did you mean {known}?")
-                for key, known in misspelt
-            ]
-        )
+    error = misspelt_error(config)
+    if error is not None:
+        raise error
     out: dict[str, Any] = {}
     for key in CONFIG_OPTIONS:
         value = config.get(key)
