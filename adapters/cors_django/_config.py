@@ -159,8 +159,6 @@ def _problem_error(problem: ConfigProblem, setting: str, whole: object) -> Error
     if re.fullmatch(r"CORS_[A-Z_]+", setting) and setting != "CORS_POLICY_OPTIONS":  # hints in the setting's own words
         problem = problem.named(setting, " = ")
     hint = problem.fix
-    if problem.option == "CORS_PREFLIGHT_MAX_AGE":
-        hint = "e.g. CORS_PREFLIGHT_MAX_AGE = 600 (0 sends no Access-Control-Max-Age)"
     if "dangerously_" in hint:
         hint += " (core options such as this go in the CORS_POLICY_OPTIONS setting, a dict)"
     if isinstance(problem, InsecureConfiguration):

@@ -6,18 +6,28 @@ The table is in docs/django.md.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Warning
 
 from ._config import SETTINGS_BESIDE_POLICY, load
+from .conf import Settings
 
 _OURS = ("cors_django.CorsMiddleware", "cors_django.CORSMiddleware", "cors_django.middleware.CorsMiddleware")
 
-#: Every CORS_* setting read here: django-cors-headers' names, their old aliases, the removed ones it reports, ours.
-KNOWN_SETTINGS = (*SETTINGS_BESIDE_POLICY, "CORS_MODEL", "CORS_REPLACE_HTTPS_REFERER", "CORS_POLICY")
+#: Every CORS_* setting read here: each one ``conf.Settings`` reads (django-cors-headers' names and ours), the old
+#: aliases (in SETTINGS_BESIDE_POLICY), and the removed ones that are reported as E012/E013.
+KNOWN_SETTINGS = tuple(
+    dict.fromkeys(
+        [
+            *(name for name in vars(Settings) if name.startswith("CORS_")),
+            *SETTINGS_BESIDE_POLICY,
+            "CORS_MODEL",
+            "CORS_REPLACE_HTTPS_REFERER",
+        ]
+    )
+)
 
 
 def check_settings(**kwargs: Any) -> list[CheckMessage]:
@@ -97,6 +107,8 @@ def check_misspelt_settings(**kwargs: Any) -> list[CheckMessage]:
 
     A warning, not an error: other apps may own other CORS_* names; only names close to ours are reported.
     """
+    import difflib  # only for a check run, never at start-up
+
     found = []
     for name in dir(settings):
         if name.startswith("CORS_") and name not in KNOWN_SETTINGS:

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, get_resolver, get_urlconf, resolve
 from django.utils.cache import patch_vary_headers
 
-from cors_core import Decision, Policy, RequestKind, decide
+from cors_core import Decision, Policy, RequestKind, RequestMeta, decide
 from cors_core.engine import decide_origin
 
 from . import _config
@@ -51,13 +51,17 @@ def _view_label(request: HttpRequest) -> str:
     return f"@cors view {match.view_name!r}"
 
 
-def _watch(request: HttpRequest, decision: Decision, config: Config, view: bool = False) -> None:
-    """Log a refusal (when ``cors_core.django`` is on) and compare with the report-only candidate (when set)."""
+def _watch(request: HttpRequest, decision: Decision, config: Config, meta: RequestMeta | None, view: bool = False) -> None:
+    """Log a refusal (when ``cors_core.django`` is on) and compare with the report-only candidate (when set).
+
+    *meta* is the RequestMeta the decision was made from, if the caller has it (built here otherwise).
+    """
     if not decision.allowed and decision.kind is not _NOT_CORS and LOG.enabled():
         LOG.refused(decision, _view_label(request) if view else config.label(request))
     candidate = config.report_only
     if candidate is not None and "HTTP_ORIGIN" in request.META:
-        meta = request_meta(request)
+        if meta is None:
+            meta = request_meta(request)
         label = _view_label(request) if view else config.label(request)
         LOG.compare(meta, decision, decide(meta, candidate), label, config.on_report)
 
@@ -160,17 +164,17 @@ class CorsMiddleware:
             return response
         policy: Any = config.everywhere  # a Policy: _config.fast only holds configs that have one
         origin = request.META.get("HTTP_ORIGIN")
+        meta = None
         if origin is not None and config.report_only is None and not (config.compat and check_request_enabled.receivers):
             decision = decide_origin(policy, origin)  # nothing else to hand over: no RequestMeta needed
             if not decision.allowed and LOG.enabled():
                 decision = decide(request_meta(request), policy)  # the same answer, carrying the request for the log
-        elif config.compat:  # perhaps a signal to ask
-            decision = self._decide(request, policy, config)
-        else:
-            decision = decide(request_meta(request), policy)
+        else:  # in compat mode perhaps a signal to ask
+            meta = request_meta(request)
+            decision = self._decide(request, meta, policy, config)
         apply(response, decision, config.vary_names(decision.vary) if config.compat else decision.vary)  # compat: its formatting
         if not decision.allowed or config.report_only is not None:
-            _watch(request, decision, config)
+            _watch(request, decision, config, meta)
         return response
 
     def _before(self, request: HttpRequest) -> HttpResponseBase | None:
@@ -184,17 +188,19 @@ class CorsMiddleware:
             return None
         view_policy = _resolve_view_policy(request)
         if view_policy is not None:
-            decision = decide(request_meta(request), view_policy)
+            meta = request_meta(request)
+            decision = decide(meta, view_policy)
             if decision.kind is RequestKind.PREFLIGHT:
-                _watch(request, decision, config, view=True)
+                _watch(request, decision, config, meta, view=True)
                 return preflight_response(decision, decision.status or view_policy.preflight_status, decision.vary)
             return None
         if policy is None:
             return None
-        decision = self._decide(request, policy, config)
+        meta = request_meta(request)
+        decision = self._decide(request, meta, policy, config)
         if decision.kind is not RequestKind.PREFLIGHT:
             return None
-        _watch(request, decision, config)
+        _watch(request, decision, config, meta)
         vary = config.vary_names(decision.vary) if config.compat else decision.vary
         return preflight_response(decision, decision.status or policy.preflight_status, vary)
 
@@ -204,9 +210,10 @@ class CorsMiddleware:
         routed = getattr(request, "resolver_match", None) is not None
         view_policy = _view_policy(request) if decorated_views() or not routed else None
         if view_policy is not None:
-            decision = decide(request_meta(request), view_policy)
+            meta = request_meta(request)
+            decision = decide(meta, view_policy)
             apply(response, decision, decision.vary)
-            _watch(request, decision, current_config(), view=True)
+            _watch(request, decision, current_config(), meta, view=True)
             return response
         config = current_config()
         if config.compat and config.urls_regex is not None and check_request_enabled.receivers:
@@ -221,18 +228,19 @@ class CorsMiddleware:
             return response
         if policy is None:
             return response
-        decision = self._decide(request, policy, config)
+        meta = request_meta(request)
+        decision = self._decide(request, meta, policy, config)
         apply(response, decision, config.vary_names(decision.vary))
-        _watch(request, decision, config)
+        _watch(request, decision, config, meta)
         return response
 
     @staticmethod
-    def _decide(request: HttpRequest, policy: Policy, config: Config) -> Decision:
+    def _decide(request: HttpRequest, meta: RequestMeta, policy: Policy, config: Config) -> Decision:
         if not config.compat or not check_request_enabled.receivers:  # nobody to ask: no request to hand over
-            return decide(request_meta(request), policy)
+            return decide(meta, policy)
         token = current_request.set(request)  # for the check_request_enabled origin check
         try:
-            return decide(request_meta(request), policy)
+            return decide(meta, policy)
         finally:
             current_request.reset(token)
 

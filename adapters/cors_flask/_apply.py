@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cors_wsgi._headers import merge_vary
-
-from cors_core import CORS_RESPONSE_HEADERS, Decision
+from cors_core import CORS_RESPONSE_HEADERS, Decision, merge_vary
 
 if TYPE_CHECKING:
     from flask import Flask

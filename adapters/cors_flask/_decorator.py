@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import update_wrapper
 from typing import Any, TypeVar, cast
 
@@ -17,7 +17,7 @@ from cors_core.refusal_log import policy_label
 
 from ._apply import apply_decision, preflight_response
 from ._log import LOG
-from ._translate import check_names, merge, policy_from_options
+from ._translate import check_names, merge, misspelt_error, policy_from_options, read_keys
 from .core import FLASK_CORS_EVALUATED
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -26,9 +26,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 VIEW_ATTR = "_cors_flask_view"
 #: WSGI environ key where the CORS() layer leaves its decision: the layer, not the view, applies the headers.
 ENVIRON_KEY = "cors_flask.decision"
-#: Where a configuration problem found only at the first request is reported (once, at ERROR).
+#: Where a configuration problem found only at the first request is reported (once, at ERROR; misspelt keys at WARNING).
 logger = logging.getLogger("cors_core.flask")
 _WHERE = " (in @cross_origin)"
+#: Apps whose misspelt ``CORS_*`` keys were logged already: once per app, not once per view.
+_warned_misspelt: weakref.WeakSet[Flask] = weakref.WeakSet()
 
 
 def _decided_by(options: dict[str, Any], error: PolicyError) -> bool:
@@ -77,8 +79,18 @@ class ViewCORS:
             if _decided_by(options, exc):
                 raise
 
-    def _build(self, app: Flask) -> Policy:
-        options = merge(app.config, self.options)
+    def _build(self, app: Flask, at_request: bool = False) -> Policy:
+        """The policy for *app*. A misspelt ``CORS_*`` key raises PolicyError, except *at_request*: with no
+        ``CORS(app)`` no point of start-up sees the app's complete config, and a misspelling must not answer 500 to
+        every request, so there it is logged once per app at WARNING and ignored, as flask-cors ignores it."""
+        config: Mapping[str, Any] = app.config
+        misspelt = misspelt_error(config) if at_request else None
+        if misspelt is not None:
+            if app not in _warned_misspelt:
+                _warned_misspelt.add(app)
+                logger.warning("@cross_origin on %s: app.config keys ignored, as flask-cors ignores them:\n%s", self.view_name, misspelt)
+            config = read_keys(config)
+        options = merge(config, self.options)
         options.pop("resources", None)
         return policy_from_options(options, f" (in @cross_origin on {self.view_name})")
 
@@ -95,6 +107,7 @@ class ViewCORS:
 
         A refused configuration found here (at the first request) is logged once at ERROR on
         ``cors_core.flask`` with every problem, and raised again, unchanged, on each later request.
+        Misspelt ``CORS_*`` keys are not refused here: logged at WARNING and ignored (see ``_build``).
         """
         if self._fixed is not None:
             return self._fixed
@@ -106,7 +119,7 @@ class ViewCORS:
             if failed is not None:
                 raise failed
             try:
-                policy = self._build(app)
+                policy = self._build(app, at_request=True)
             except PolicyError as exc:
                 self._failed[app] = exc
                 logger.error("@cross_origin on %s: configuration refused; every request to it fails until fixed:\n%s", self.view_name, exc)

@@ -162,8 +162,6 @@ class _CORSLayer:
             decision = decide_origin(policy, environ["HTTP_ORIGIN"])  # type: ignore[arg-type]  # not policy_is_set: a Policy
             if not decision.allowed and LOG.enabled():
                 LOG.refused(decide(request_meta(environ, environ.get("PATH_INFO") or "/"), policy), self._label(environ, policy))
-            if state.scan[1]:
-                environ[ENVIRON_KEY] = decision  # tells @cross_origin that its headers are applied here
             return serve(self.wrapped, environ, start_response, decision)
         else:  # one Policy for every path: decide() does not look at the path
             path = environ.get("PATH_INFO") or "/"

@@ -6,7 +6,6 @@ as one :class:`cors_core.PolicyError`, with flask-cors option names in the messa
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 import warnings
@@ -84,11 +83,31 @@ def misspelt_keys(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     found = []
     for key in config:
         if isinstance(key, str) and key.startswith("CORS_") and key not in CONFIG_OPTIONS:
+            import difflib  # only once a CORS_* key flask-cors does not read turns up
+
             close = [_OTHER_LIBRARY_NAMES[key]] if key in _OTHER_LIBRARY_NAMES else []
             close = close or difflib.get_close_matches(key, CONFIG_OPTIONS, n=1, cutoff=0.85)
             if close:
                 found.append((key, close[0]))
     return found
+
+
+def misspelt_error(config: Mapping[str, Any]) -> PolicyError | None:
+    """The PolicyError that names every misspelt ``CORS_*`` key of *config* (see misspelt_keys), or None."""
+    misspelt = misspelt_keys(config)
+    if not misspelt:
+        return None
+    return PolicyError(
+        [
+            InvalidValue(f"app.config[{key!r}]", config[key], "no such key: it would be ignored", f"did you mean {known}?")
+            for key, known in misspelt
+        ]
+    )
+
+
+def read_keys(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the ``CORS_*`` keys of *config* that flask-cors reads: what it goes by when a key is misspelt."""
+    return {key: config[key] for key in CONFIG_OPTIONS if key in config}
 
 
 def config_options(config: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -98,14 +117,9 @@ def config_options(config: Mapping[str, Any] | None) -> dict[str, Any]:
     """
     if not config:
         return {}
-    misspelt = misspelt_keys(config)
-    if misspelt:
-        raise PolicyError(
-            [
-                InvalidValue(f"app.config[{key!r}]", config[key], "no such key: it would be ignored", f"did you mean {known}?")
-                for key, known in misspelt
-            ]
-        )
+    error = misspelt_error(config)
+    if error is not None:
+        raise error
     out: dict[str, Any] = {}
     for key in CONFIG_OPTIONS:
         value = config.get(key)
@@ -386,7 +400,8 @@ def policy_set_from_options(config: Mapping[str, Any] | None, *layers: Mapping[s
 
 def _warn_fall_through(rules: list[tuple[str | re.Pattern[str], Policy]], written: dict[int, Any], policy_set: PolicySet) -> None:
     """Warn where flask-cors's prefix match (re.match) applied a regex resource to deeper paths that, full-matched
-    here, fall through to another resource (``r'/api/v[0-9]+/'`` strict, ``r'/*'`` open: ``/api/v1/users``)."""
+    here, fall through to another resource (``r'/api/v[0-9]+/'`` strict, ``r'/*'`` open: ``/api/v1/users``) or to
+    none at all (the same regex alone: ``/api/v1/users`` gets no CORS headers)."""
     for key, policy in rules:
         if not isinstance(key, re.Pattern):
             continue
@@ -395,13 +410,14 @@ def _warn_fall_through(rules: list[tuple[str | re.Pattern[str], Policy]], writte
             if not key.match(deeper) or key.fullmatch(deeper):
                 continue
             caught = policy_set.policy_for(deeper)
-            if caught is None or caught is policy:
+            if caught is policy:
                 continue
             mine = written[id(policy)]
+            where = "no resource (no CORS headers)" if caught is None else f"resource {written.get(id(caught), '?')!r}"
             warnings.warn(
                 ResourceFallThroughWarning(
-                    f"resource {mine!r} is full-matched by cors_flask, so {deeper} falls through to resource "
-                    f"{written.get(id(caught), '?')!r}; flask-cors matched it as a prefix and applied {mine!r}. "
+                    f"resource {mine!r} is full-matched by cors_flask, so {deeper} falls through to {where}; "
+                    f"flask-cors matched it as a prefix and applied {mine!r}. "
                     f"If deeper paths belong to it, write {mine.rstrip('$') + '.*'!r}."
                 ),
                 stacklevel=_caller_level(),

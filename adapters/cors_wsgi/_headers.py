@@ -1,6 +1,6 @@
 """Response-header surgery for the WSGI adapter: drop app-set CORS headers, add the decision's, merge Vary.
 
-``merge_vary`` is the core's (``cors_core.merge_vary``), re-exported here for cors_flask.
+The merging itself is the core's (``cors_core.merge_vary``), as in every adapter.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 Headers = list[tuple[str, str]]
 
-__all__ = ["Headers", "apply_decision", "merge_vary", "status_line"]
+__all__ = ["Headers", "apply_decision", "status_line"]
 
 #: Lower-cased names the adapter rewrites in the application's headers: the CORS ones it owns, and Vary.
 _OWNED = frozenset(name.lower() for name in CORS_RESPONSE_HEADERS)

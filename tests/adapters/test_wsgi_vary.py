@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from cors_wsgi._headers import apply_decision, merge_vary
+from cors_wsgi._headers import apply_decision
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cors_core import CORS_RESPONSE_HEADERS, Policy, RequestMeta, decide
+from cors_core import CORS_RESPONSE_HEADERS, Policy, RequestMeta, decide, merge_vary
 
 NAMES = st.sampled_from(["Accept", "accept", "Cookie", "Origin", "ORIGIN", "Accept-Encoding", "X-Custom", "*"])
 VARY_VALUE = st.lists(NAMES, max_size=4).map(", ".join)

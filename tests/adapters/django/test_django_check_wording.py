@@ -14,7 +14,8 @@ def _messages(**overrides: object) -> dict[str, tuple[str, str]]:
 def test_e004_says_its_point_once_and_the_hint_names_the_setting() -> None:
     msg, hint = _messages(CORS_PREFLIGHT_MAX_AGE=100_000)["cors_django.E004"]
     assert msg == "CORS_PREFLIGHT_MAX_AGE should be a whole number of seconds from 0 to 86400 (got 100000)."
-    assert hint.startswith("e.g. CORS_PREFLIGHT_MAX_AGE = 600") and "max_age" not in hint
+    # R24 and D12 of the django-cors-headers migration guide: 0 sends Access-Control-Max-Age: 0, i.e. no caching.
+    assert hint == "e.g. CORS_PREFLIGHT_MAX_AGE = 600 (0 disables preflight caching)"
 
 
 def test_hints_use_the_setting_names() -> None:

@@ -172,6 +172,8 @@ def test_locale_middleware_warns_only_with_i18n_patterns() -> None:
         ("CORS_ALLOW_CREDENTIAL", "CORS_ALLOW_CREDENTIALS"),
         ("CORS_ALLOWED_HEADERS", "CORS_ALLOW_HEADERS"),
         ("CORS_SUPPORTS_CREDENTIALS", "CORS_ALLOW_CREDENTIALS"),
+        ("CORS_REPORT_ONLY_CALLBAK", "CORS_REPORT_ONLY_CALLBACK"),  # our own settings are known names too
+        ("CORS_REPORT_ONLY_POLICIES", "CORS_REPORT_ONLY_POLICY"),
     ],
 )
 def test_misspelt_setting_is_warning_W003_naming_the_right_one(name: str, meant: str) -> None:
@@ -180,6 +182,15 @@ def test_misspelt_setting_is_warning_W003_naming_the_right_one(name: str, meant:
         out = io.StringIO()
         with pytest.raises(SystemCheckError, match=rf"cors_django.W003.*{name}.*\n.*HINT: Did you mean {meant}\?"):
             call_command("check", "--fail-level", "WARNING", stdout=out, stderr=out)
+
+
+def test_every_setting_conf_reads_is_known_to_W003() -> None:
+    """Migration guide, "a misspelt name": W003 guesses among every setting cors_django reads, ours included."""
+    from cors_django.checks import KNOWN_SETTINGS
+    from cors_django.conf import Settings
+
+    assert {name for name in vars(Settings) if name.startswith("CORS_")} <= set(KNOWN_SETTINGS)
+    assert {"CORS_ORIGIN_WHITELIST", "CORS_MODEL", "CORS_REPLACE_HTTPS_REFERER"} <= set(KNOWN_SETTINGS)
 
 
 def test_other_cors_settings_are_not_reported() -> None:

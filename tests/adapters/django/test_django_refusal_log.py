@@ -95,6 +95,27 @@ def test_report_only_policy_is_reported_never_enforced(caplog: pytest.LogCapture
     assert record.cors_report == "would-allow" and record.levelno == logging.WARNING
 
 
+def test_report_only_compares_the_request_the_decision_was_made_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Report-only reuses the middleware's RequestMeta: one per request, whether the path is a preflight or not."""
+    from cors_django import middleware
+
+    built: list[object] = []
+    real = middleware.request_meta
+    monkeypatch.setattr(middleware, "request_meta", lambda request: built.append(request) or real(request))
+    with override_settings(
+        **djtest_settings.base_overrides,
+        CORS_POLICY=API,
+        CORS_REPORT_ONLY_POLICY=Policy([ORIGIN, OTHER], allow_methods=["PUT"]),
+        CORS_REPORT_ONLY_CALLBACK=f"{__name__}.remember",
+    ):
+        client = Client()
+        client.get("/api/items/", headers={"origin": OTHER})
+        assert len(built) == 1
+        client.options("/api/items/", headers={"origin": OTHER, "access-control-request-method": "PUT"})
+        assert len(built) == 2
+    assert [(e.kind.value, c.reason) for e, c in REPORTS] == [("actual", "allowed"), ("preflight", "allowed")]
+
+
 @pytest.mark.parametrize(
     ("settings", "check_id"),
     [

@@ -348,6 +348,47 @@ def test_decorator_refusal_found_at_first_request_is_logged_once_at_error(caplog
     assert "supports_credentials" in ours[0].getMessage() and "origins=['https://app.example.com']" in ours[0].getMessage()
 
 
+def test_misspelt_config_key_with_decorator_alone_is_logged_once_and_ignored(caplog: pytest.LogCaptureFixture) -> None:
+    """Migration guide D10, for @cross_origin without CORS(app): no point of start-up sees the complete app.config, and a
+    misspelt key must not answer 500 to every request of the view. It is logged once per app at WARNING, and the views
+    are served with the keys flask-cors reads (it ignores the misspelt one: credentials stay off, R13)."""
+    app = Flask("deco-misspelt")
+    app.config.update(CORS_SUPPORT_CREDENTIALS=True, CORS_ORIGINS=[ORIGIN])
+
+    @app.route("/a")
+    @cross_origin()
+    def a() -> str:
+        return "a"
+
+    @app.route("/b")
+    @cross_origin(origins=[OTHER])
+    def b() -> str:
+        return "b"
+
+    client = app.test_client()
+    with caplog.at_level(logging.WARNING, logger="cors_core.flask"):
+        assert client.get("/a").status_code == 200  # R2: no Origin, no CORS, and no 500 either
+        allowed = client.get("/a", headers={"Origin": ORIGIN})
+        assert allowed.status_code == 200 and allowed.headers[ACAO] == ORIGIN  # CORS_ORIGINS is read
+        assert "Access-Control-Allow-Credentials" not in allowed.headers  # CORS_SUPPORT_CREDENTIALS is not
+        other = client.get("/b", headers={"Origin": OTHER})
+        assert other.status_code == 200 and other.headers[ACAO] == OTHER  # the decorator's options still win
+        assert client.get("/a", headers={"Origin": ORIGIN}).status_code == 200
+    ours = [r for r in caplog.records if r.name == "cors_core.flask"]
+    assert len(ours) == 1 and ours[0].levelno == logging.WARNING
+    assert "app.config['CORS_SUPPORT_CREDENTIALS']" in ours[0].getMessage()
+    assert "did you mean CORS_SUPPORTS_CREDENTIALS?" in ours[0].getMessage()
+
+
+def test_misspelt_config_key_is_still_an_error_when_cors_app_sees_the_decorated_views() -> None:
+    """D10: with CORS(app) the configuration is complete at start-up, so the misspelling is refused there."""
+    app = Flask("deco-misspelt-cors")
+    app.config["CORS_SUPPORT_CREDENTIALS"] = True
+    app.route("/a")(cross_origin(origins=[ORIGIN])(lambda: "a"))
+    with pytest.raises(PolicyError, match=r"did you mean CORS_SUPPORTS_CREDENTIALS\?"):
+        CORS(app, resources={"/other/*": {"origins": [ORIGIN]}})
+
+
 def test_R2_R31_any_origin_answers_star_unless_send_wildcard_and_always_send_are_both_off() -> None:
     """Default: a static '*' for every request (R31). send_wildcard=False + always_send=False: echo, nothing without Origin."""
     app = make_app()

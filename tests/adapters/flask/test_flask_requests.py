@@ -263,9 +263,27 @@ def test_prefix_glob_is_segment_bounded() -> None:
 
 
 def test_regex_resources_are_full_matched() -> None:
-    app = resource_app([re.compile(r"/v[0-9]+/items")])
+    from cors_flask import ResourceFallThroughWarning
+
+    with pytest.warns(ResourceFallThroughWarning, match="falls through to no resource"):  # D15: flask-cors matched a prefix
+        app = resource_app([re.compile(r"/v[0-9]+/items")])
     assert allowed(app, "/v2/items", ORIGIN)
     assert not allowed(app, "/v2/items/secret", ORIGIN)
+
+
+def test_lone_regex_resource_warns_that_deeper_paths_get_no_cors() -> None:
+    """Migration guide D15: flask-cors applied r'/api/v[0-9]+/' to /api/v1/users (re.match); full-matched here, that path
+    gets no CORS headers at all, which CORS() says when it is installed, with the pattern that covers deeper paths."""
+    from cors_flask import ResourceFallThroughWarning
+
+    app = Flask("lone-regex")
+    app.route("/api/v1/")(lambda: "v1")
+    app.add_url_rule("/api/v1/users", "users", lambda: "users")
+    with pytest.warns(ResourceFallThroughWarning, match=r"falls through to no resource .*write '/api/v\[0-9\]\+/\.\*'"):
+        CORS(app, resources={r"/api/v[0-9]+/": {"origins": [ORIGIN]}})
+    client = app.test_client()
+    assert client.get("/api/v1/", headers={"Origin": ORIGIN}).headers[ACAO] == ORIGIN
+    assert ACAO not in client.get("/api/v1/users", headers={"Origin": ORIGIN}).headers
 
 
 def test_dot_segments_do_not_escape_a_resource() -> None:
@@ -385,6 +403,26 @@ def test_decorator_wins_over_extension_and_runs_before_auth() -> None:
     assert ACAO not in client.get("/special", headers={"X-Token": "secret", "Origin": OTHER}).headers
     assert client.get("/plain", headers={"X-Token": "secret", "Origin": OTHER}).headers[ACAO] == OTHER
     assert client.delete("/special", headers=token()).headers[ACAO] == ORIGIN  # its 405 follows its own policy
+
+
+def test_decorated_view_under_cors_app_leaves_the_headers_to_the_layer() -> None:
+    """With CORS(app), the layer decides a @cross_origin view's requests once and applies the headers (R11: one ACAO)."""
+    from cors_flask._decorator import ENVIRON_KEY
+
+    app = Flask("layer-decides")
+    seen: list[bool] = []
+
+    @app.route("/d")
+    @cross_origin(origins=[ORIGIN])
+    def d() -> str:
+        seen.append(ENVIRON_KEY in request.environ)
+        return "d"
+
+    CORS(app, origins=[OTHER])
+    for headers in ({"Origin": ORIGIN}, {"Origin": OTHER}, {}):
+        resp = app.test_client().get("/d", headers=headers)
+        assert resp.headers.getlist(ACAO) == ([ORIGIN] if headers.get("Origin") == ORIGIN else [])
+    assert seen == [True, True, True]
 
 
 def test_decorator_automatic_options_false_leaves_options_to_flask() -> None:
