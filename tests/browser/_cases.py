@@ -61,9 +61,6 @@ CACHE_MODE_SKIPS_PREFLIGHT_CACHE = Departure(
 #: The fetch() cache modes those engines skip the preflight cache for.
 PREFLIGHT_CACHE_SKIPPING_MODES = ("no-store", "reload")
 
-#: Kept for branches written against the Chromium-only suite.
-CHROMIUM_STRICT_AUTHORIZATION = "chromium" not in STAR_COVERS_AUTHORIZATION.engines
-
 #: What a refusal can be blamed on: the first check of the engine's (Fetch CORS check, then CORS-preflight
 #: fetch step 7) that fails. R23 revised: an allowed origin's refused method or header gets an ok preflight
 #: answer with ACAO and the allowed names, so the engines blame the method or header, not the origin.

@@ -20,6 +20,7 @@ import pytest
 from cors_core import InsecureConfiguration, Policy, PolicyError, PolicySet, UninspectableOriginCheck
 
 from ._runners import _call, django_app, django_settings, environ_for
+from ._servers import running
 
 PARTNER = "https://partner.example"
 EVIL = "https://evil.example"
@@ -89,21 +90,13 @@ def test_django_rules_match_path_info_below_the_mount_point() -> None:
 def test_dot_segment_attack_on_django_through_a_real_server() -> None:
     """The same request line over loopback to werkzeug's server: it decodes %2F into PATH_INFO as every server does."""
     from django.core.handlers.wsgi import WSGIHandler
-    from werkzeug.serving import make_server
 
-    with _django_users(policy=_rules()):
-        server = make_server("127.0.0.1", 0, WSGIHandler(), threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
-            conn.request("GET", ATTACK_PATH, headers={"Origin": EVIL})
-            response = conn.getresponse()
-            body = response.read()
-            conn.close()
-        finally:
-            server.shutdown()
-            thread.join(5)
+    with _django_users(policy=_rules()), running(WSGIHandler(), "werkzeug") as port:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", ATTACK_PATH, headers={"Origin": EVIL})
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
     assert body == PRIVATE
     assert response.headers.get("Access-Control-Allow-Origin") is None
 
@@ -317,11 +310,13 @@ class _SlowScanViews(dict):  # type: ignore[type-arg]
     def __init__(self, views: dict[str, Any], release: threading.Event) -> None:
         super().__init__(views)
         self.release = release
+        self.entered = threading.Event()
         self.first = True
 
     def values(self) -> Any:
         if self.first:
             self.first = False
+            self.entered.set()
             self.release.wait(5)
         return super().values()
 
@@ -342,11 +337,12 @@ def test_route_scoping_publishes_its_scan_at_once_a_request_mid_scan_never_gets_
     CORS(app, origins=[PARTNER, EVIL], supports_credentials=True, methods=["GET", "PUT"])
     state = app.extensions["cors_flask"]
     release = threading.Event()
-    state._views = _SlowScanViews(dict(app.view_functions), release)
+    state._views = views = _SlowScanViews(dict(app.view_functions), release)
     client = app.test_client()
     scanner = threading.Thread(target=lambda: client.get("/open", headers={"Origin": EVIL}))
     scanner.start()
     try:
+        assert views.entered.wait(5), "the scan never started: the race would not be tested"
         answers = []
         for _ in range(3):
             answers.append(client.options("/strict", headers={"Origin": EVIL, "Access-Control-Request-Method": "PUT"}))

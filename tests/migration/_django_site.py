@@ -231,6 +231,7 @@ def _d13(lib: Any, o: Origins) -> dict[str, Any]:
 @config(
     "d14-allow-all-with-credentials",
     "a common first try: CORS_ALLOW_ALL_ORIGINS with CORS_ALLOW_CREDENTIALS",
+    # R15: credentials with every origin allowed is refused at start-up (E100)
     refused=(f"D1 ({GUIDE})", ("E100", "CORS_ALLOW_ALL_ORIGINS with CORS_ALLOW_CREDENTIALS", "CORS_ALLOWED_ORIGINS")),
 )
 def _d14(lib: Any, o: Origins) -> dict[str, Any]:
@@ -246,7 +247,7 @@ def _d15(lib: Any, o: Origins) -> dict[str, Any]:
     "d16-headers-star-credentials",
     "CORS_ALLOW_HEADERS = ['*'] with credentials",
     (*DEFAULT_CALLS, *CREDENTIALED_CALLS),
-    # django-cors-headers' literal '*' covers no header with credentials; ours echoes every requested name (D13)
+    # django-cors-headers' literal '*' covers no header with credentials (R14, R21); ours echoes every requested name (D13)
     differs={"cred-put": Differ(f"D13 ({GUIDE})", "200"), "cred-bearer": Differ(f"D13 ({GUIDE})", "200")},
 )
 def _d16(lib: Any, o: Origins) -> dict[str, Any]:
@@ -316,7 +317,7 @@ def _d26(lib: Any, o: Origins) -> dict[str, Any]:
     "d27-methods-star-credentials",
     "CORS_ALLOW_METHODS = ['*'] with credentials",
     (*DEFAULT_CALLS, *CREDENTIALED_CALLS),
-    differs={"cred-put": Differ(f"D13 ({GUIDE})", "200")},  # django-cors-headers' literal '*' allows no PUT with credentials
+    differs={"cred-put": Differ(f"D13 ({GUIDE})", "200")},  # the literal '*' allows no PUT with credentials (R14, R18)
 )
 def _d27(lib: Any, o: Origins) -> dict[str, Any]:
     return {"MIDDLEWARE": README_ORDER, "CORS_ALLOWED_ORIGINS": [o.app], "CORS_ALLOW_METHODS": ["*"], "CORS_ALLOW_CREDENTIALS": True}
@@ -325,6 +326,7 @@ def _d27(lib: Any, o: Origins) -> dict[str, Any]:
 @config(
     "d28-expose-star-credentials",
     "CORS_EXPOSE_HEADERS = ['*'] with credentials",
+    # R14, R28: '*' exposes nothing to a credentialed request, so it is refused (E008)
     refused=(f"D9 ({GUIDE})", ("E008", "CORS_EXPOSE_HEADERS", "list the header names")),
 )
 def _d28(lib: Any, o: Origins) -> dict[str, Any]:

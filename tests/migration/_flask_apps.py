@@ -197,7 +197,7 @@ def _f10(lib: Any, o: Origins) -> Flask:
     "f11-auth-hook-refuses-options",
     "tutorial: before_request token check that forgets OPTIONS",
     differs={
-        # flask-cors answers the preflight after the hook: its 401 fails the preflight. Ours answers before any hook.
+        # flask-cors answers the preflight after the hook: its 401 fails the preflight. Ours answers before any hook (R16).
         "post-json": Differ(f"D13 ({GUIDE})", "401"),
         "put-custom": Differ(f"D13 ({GUIDE})", "401"),
         "bearer": Differ(f"D13 ({GUIDE})", "200"),
@@ -293,6 +293,7 @@ def _f21(lib: Any, o: Origins) -> Flask:
 @config(
     "f22-credentials-any-origin",
     "issue 12: CORS(app, supports_credentials=True) with origins left at '*'",
+    # R15: credentials with every origin allowed is refused at start-up
     refused=(f"D3 ({GUIDE})", ("supports_credentials=True with every origin allowed", "origins=['https://app.example.com']")),
 )
 def _f22(lib: Any, o: Origins) -> Flask:
@@ -304,6 +305,7 @@ def _f22(lib: Any, o: Origins) -> Flask:
 @config(
     "f23-cross-origin-credentials-any-origin",
     "issue 12 item 2: @cross_origin(origins='*', supports_credentials=True)",
+    # R15, for a view's own options
     refused=(f"D3 ({GUIDE})", ("origins (in @cross_origin)", "supports_credentials=True with every origin allowed")),
 )
 def _f23(lib: Any, o: Origins) -> Flask:

@@ -46,7 +46,11 @@ def _ready_django() -> None:
     from django.conf import settings
 
     if not settings.configured:
-        settings.configure(SECRET_KEY="migration-corpus-only", DATABASES={}, INSTALLED_APPS=[], USE_TZ=True, LOGGING_CONFIG=None)
+        # cors_django installed, as every other configuration in the suite has it (this runs while tests are collected):
+        # its system checks are then registered whichever test file configures Django first.
+        settings.configure(
+            SECRET_KEY="migration-corpus-only", DATABASES={}, INSTALLED_APPS=["cors_django"], USE_TZ=True, LOGGING_CONFIG=None
+        )
         django.setup()
 
 
