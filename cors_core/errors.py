@@ -115,5 +115,20 @@ def did_you_mean(name: str, known: Iterable[str], aliases: Mapping[str, str] | N
     return f"did you mean {by_lower[close[0]]!r}?" if close else ""
 
 
+def close_name(name: str, known: Iterable[str], aliases: Mapping[str, str]) -> str | None:
+    """The known setting a misspelt *name* stands for: its entry in *aliases* (another library's spelling of it),
+    else a close spelling; None when no known name is close.
+
+    Stricter than did_you_mean(): it judges names nobody declared an error (``CORS_*`` keys other packages
+    may own), so only a near miss counts.
+    """
+    if name in aliases:
+        return aliases[name]
+    import difflib  # here: only an unknown name needs it
+
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.85)
+    return close[0] if close else None
+
+
 class UninspectableOriginCheck(UserWarning):
     """A credentialed policy uses an ``origin_check`` function, which the build-time safety checks cannot see into."""

@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Warning
 
+from cors_core.errors import close_name
+
 from ._config import SETTINGS_BESIDE_POLICY, load
 from .conf import Settings
 
@@ -107,18 +109,15 @@ def check_misspelt_settings(**kwargs: Any) -> list[CheckMessage]:
 
     A warning, not an error: other apps may own other CORS_* names; only names close to ours are reported.
     """
-    import difflib  # only for a check run, never at start-up
-
     found = []
     for name in dir(settings):
         if name.startswith("CORS_") and name not in KNOWN_SETTINGS:
-            close = [_OTHER_LIBRARY_NAMES[name]] if name in _OTHER_LIBRARY_NAMES else []
-            close = close or difflib.get_close_matches(name, KNOWN_SETTINGS, n=1, cutoff=0.85)
-            if close:
+            close = close_name(name, KNOWN_SETTINGS, _OTHER_LIBRARY_NAMES)
+            if close is not None:
                 found.append(
                     Warning(
                         f"The setting {name} is not read by cors_django (nor by django-cors-headers), so it changes nothing.",
-                        hint=f"Did you mean {close[0]}?",
+                        hint=f"Did you mean {close}?",
                         id="cors_django.W003",
                     )
                 )

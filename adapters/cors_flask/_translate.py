@@ -25,6 +25,7 @@ from cors_core import (
     PolicySet,
     did_you_mean,
 )
+from cors_core.errors import close_name
 from cors_core.regex_examples import examples
 
 from .core import CONFIG_OPTIONS, DEFAULT_OPTIONS
@@ -83,12 +84,9 @@ def misspelt_keys(config: Mapping[str, Any]) -> list[tuple[str, str]]:
     found = []
     for key in config:
         if isinstance(key, str) and key.startswith("CORS_") and key not in CONFIG_OPTIONS:
-            import difflib  # only once a CORS_* key flask-cors does not read turns up
-
-            close = [_OTHER_LIBRARY_NAMES[key]] if key in _OTHER_LIBRARY_NAMES else []
-            close = close or difflib.get_close_matches(key, CONFIG_OPTIONS, n=1, cutoff=0.85)
-            if close:
-                found.append((key, close[0]))
+            close = close_name(key, CONFIG_OPTIONS, _OTHER_LIBRARY_NAMES)
+            if close is not None:
+                found.append((key, close))
     return found
 
 
